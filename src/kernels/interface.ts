@@ -1,0 +1,131 @@
+// The kernel contract: every numeric loop AdapterKit runs goes through one of these functions.
+//
+// Conventions (see STYLE.md §4):
+// - Row-major, contiguous arrays; offsets are explicit; kernels never see tensors, strides of views or shapes
+//   beyond the dims passed in.
+// - Argument order: outputs, saved buffers, inputs, weights, dims last.
+// - Forward kernels overwrite every element of their outputs. Backward kernels ADD into gradient buffers
+//   (`dInp[i] += ...`) and never overwrite them; a null gradient buffer means "not needed, skip the work".
+// - Kernels do not allocate, validate or log: the autograd op that calls them checks shapes once.
+//
+// Dim legend: B batch, T tokens (Tq queries, Tk keys), C channels (last dim), N rows (= product of leading
+// dims), NH heads, HS head size, M/N/K matrix dims of a GEMM, V vocab/table rows.
+
+/** Float buffers a kernel reads or writes. The reference backend also accepts Float64Array (for gradcheck). */
+export type FloatArray = Float32Array | Float64Array;
+
+export type GeluApproximation = "tanh" | "erf";
+
+export interface Backend {
+  /** "ref" (pure TypeScript) or "native" (N-API addon over OpenBLAS). */
+  readonly name: "ref" | "native";
+
+  // ---- matrix products -------------------------------------------------------------------------------
+  /**
+   * Batched GEMM. For each of `batch` problems (each operand contiguous, batch strides M*K, K*N, M*N):
+   *   out[M,N] = op(a)[M,K] · op(b)[K,N] + beta * out[M,N]
+   * where op(a) = a stored [K,M] when transA, else a stored [M,K]; op(b) = b stored [N,K] when transB.
+   * beta is 0 (overwrite) or 1 (accumulate into gradients). When `bShared` is true, b is one [K,N]
+   * (or [N,K]) matrix used by every batch item.
+   */
+  matmul(
+    out: FloatArray, a: FloatArray, b: FloatArray,
+    batch: number, M: number, N: number, K: number,
+    transA: boolean, transB: boolean, beta: number, bShared: boolean,
+  ): void;
+
+  /** out (N,C) += bias (C) broadcast over rows. */
+  biasAddForward(out: FloatArray, bias: FloatArray, N: number, C: number): void;
+  /** dBias (C) += sum over rows of dOut (N,C). */
+  biasAddBackward(dBias: FloatArray, dOut: FloatArray, N: number, C: number): void;
+
+  // ---- elementwise with broadcasting -----------------------------------------------------------------
+  // `shape` is the output shape (rank R); aStrides/bStrides give, per output dim, the element stride in a
+  // and b, with 0 on broadcast dims. Output is contiguous.
+  addForward(out: FloatArray, a: FloatArray, b: FloatArray, shape: Int32Array, aStrides: Int32Array, bStrides: Int32Array): void;
+  /** dA[ia] += dOut[i]; dB[ib] += dOut[i] (reducing over broadcast dims). */
+  addBackward(dA: FloatArray | null, dB: FloatArray | null, dOut: FloatArray, shape: Int32Array, aStrides: Int32Array, bStrides: Int32Array): void;
+  mulForward(out: FloatArray, a: FloatArray, b: FloatArray, shape: Int32Array, aStrides: Int32Array, bStrides: Int32Array): void;
+  /** dA[ia] += dOut[i]*b[ib]; dB[ib] += dOut[i]*a[ia]. */
+  mulBackward(dA: FloatArray | null, dB: FloatArray | null, dOut: FloatArray, a: FloatArray, b: FloatArray, shape: Int32Array, aStrides: Int32Array, bStrides: Int32Array): void;
+
+  /** out[i] = s * inp[i], n elements. */
+  scaleForward(out: FloatArray, inp: FloatArray, s: number, n: number): void;
+  /** dInp[i] += s * dOut[i]. */
+  scaleBackward(dInp: FloatArray, dOut: FloatArray, s: number, n: number): void;
+
+  // ---- activations (n elements) ------------------------------------------------------------------------
+  /** tanh: 0.5x(1+tanh(√(2/π)(x+0.044715x³))) (BERT/Google); erf: 0.5x(1+erf(x/√2)) (HF "gelu"). */
+  geluForward(out: FloatArray, inp: FloatArray, n: number, approximation: GeluApproximation): void;
+  geluBackward(dInp: FloatArray, dOut: FloatArray, inp: FloatArray, n: number, approximation: GeluApproximation): void;
+  tanhForward(out: FloatArray, inp: FloatArray, n: number): void;
+  /** Uses the saved output: d tanh = 1 - out². */
+  tanhBackward(dInp: FloatArray, dOut: FloatArray, out: FloatArray, n: number): void;
+  reluForward(out: FloatArray, inp: FloatArray, n: number): void;
+  reluBackward(dInp: FloatArray, dOut: FloatArray, inp: FloatArray, n: number): void;
+
+  // ---- normalisation ---------------------------------------------------------------------------------
+  /** Softmax over the last dim: inp (N,C) -> out (N,C). */
+  softmaxForward(out: FloatArray, inp: FloatArray, N: number, C: number): void;
+  softmaxBackward(dInp: FloatArray, dOut: FloatArray, out: FloatArray, N: number, C: number): void;
+  /** inp (N,C), weight (C), bias (C) -> out (N,C); saves mean (N), rstd (N) = 1/sqrt(var + eps), biased var. */
+  layernormForward(out: FloatArray, mean: FloatArray, rstd: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray, N: number, C: number, eps: number): void;
+  layernormBackward(dInp: FloatArray | null, dWeight: FloatArray | null, dBias: FloatArray | null, dOut: FloatArray, inp: FloatArray, weight: FloatArray, mean: FloatArray, rstd: FloatArray, N: number, C: number): void;
+
+  // ---- attention ---------------------------------------------------------------------------------------
+  /**
+   * Fused scaled dot-product attention, heads read in place from the projection layout.
+   *   q (B,Tq,NH*HS), k (B,Tk,NH*HS), v (B,Tk,NH*HS) -> out (B,Tq,NH*HS)
+   *   probs (B,NH,Tq,Tk) = softmax(q·kᵀ * scale + mask[b, :]) saved for backward (before dropout)
+   *   mask (B,Tk) additive (0 keep, large negative drop) or null
+   *   dropMask (B,NH,Tq,Tk) multiplier on probs (0 or 1/(1-p)) or null for no dropout
+   */
+  attentionForward(
+    out: FloatArray, probs: FloatArray,
+    q: FloatArray, k: FloatArray, v: FloatArray, mask: FloatArray | null, dropMask: FloatArray | null,
+    B: number, Tq: number, Tk: number, NH: number, HS: number, scale: number,
+  ): void;
+  /** dQ, dK, dV accumulate (null = not needed). scratch is (Tq*Tk) floats of workspace. */
+  attentionBackward(
+    dQ: FloatArray | null, dK: FloatArray | null, dV: FloatArray | null, scratch: FloatArray,
+    dOut: FloatArray, probs: FloatArray, q: FloatArray, k: FloatArray, v: FloatArray, dropMask: FloatArray | null,
+    B: number, Tq: number, Tk: number, NH: number, HS: number, scale: number,
+  ): void;
+
+  // ---- indexing and copies -----------------------------------------------------------------------------
+  /** out[i, :] = table[index[i], :]: inp table (V,C), index (N) -> out (N,C). Embedding lookup and row gather. */
+  gatherRowsForward(out: FloatArray, table: FloatArray, index: Int32Array, N: number, C: number): void;
+  /** dTable[index[i], :] += dOut[i, :] (scatter-add; repeated indices accumulate). */
+  gatherRowsBackward(dTable: FloatArray, dOut: FloatArray, index: Int32Array, N: number, C: number): void;
+  /**
+   * Strided block copy used by concat and slice: for r in [0,rows), j in [0,width):
+   *   dst[dstOffset + r*dstStride + j] (+)= src[srcOffset + r*srcStride + j]   (+= when accumulate)
+   */
+  copyRows(
+    dst: FloatArray, src: FloatArray, rows: number, width: number,
+    dstStride: number, dstOffset: number, srcStride: number, srcOffset: number, accumulate: boolean,
+  ): void;
+
+  // ---- reductions ----------------------------------------------------------------------------------------
+  /** inp viewed as (outer, L, inner) -> out (outer, inner) = scale * sum over L. */
+  sumAxisForward(out: FloatArray, inp: FloatArray, outer: number, L: number, inner: number, scale: number): void;
+  /** dInp[o, l, i] += scale * dOut[o, i]. */
+  sumAxisBackward(dInp: FloatArray, dOut: FloatArray, outer: number, L: number, inner: number, scale: number): void;
+
+  // ---- losses (scalar loss written to loss[0]) ---------------------------------------------------------
+  /**
+   * Softmax cross-entropy, mean over rows whose target != ignoreIndex (count of them passed in as `count`).
+   * logits (N,C), targets (N) -> loss[0]; saves probs (N,C).
+   */
+  crossEntropyForward(loss: FloatArray, probs: FloatArray, logits: FloatArray, targets: Int32Array, N: number, C: number, ignoreIndex: number, count: number): void;
+  /** dLogits[i,c] += dLoss * (probs[i,c] - [c == target_i]) / count, skipping ignored rows. */
+  crossEntropyBackward(dLogits: FloatArray, probs: FloatArray, targets: Int32Array, dLoss: number, N: number, C: number, ignoreIndex: number, count: number): void;
+  /** Binary cross-entropy with logits, mean over n elements, numerically stable form. targets in [0,1]. */
+  bceWithLogitsForward(loss: FloatArray, logits: FloatArray, targets: FloatArray, n: number): void;
+  /** dLogits[i] += dLoss * (sigmoid(logits[i]) - targets[i]) / n. */
+  bceWithLogitsBackward(dLogits: FloatArray, logits: FloatArray, targets: FloatArray, dLoss: number, n: number): void;
+  /** Mean squared error, mean over n elements. */
+  mseForward(loss: FloatArray, pred: FloatArray, target: FloatArray, n: number): void;
+  /** dPred[i] += dLoss * 2 (pred[i] - target[i]) / n. */
+  mseBackward(dPred: FloatArray, pred: FloatArray, target: FloatArray, dLoss: number, n: number): void;
+}

@@ -70,12 +70,10 @@ export class Engine {
 
   /** True when an op with these inputs must record itself. */
   needsTape(inputs: readonly Tensor[]): boolean {
-    if (!this.gradEnabled) return false;
     for (const t of inputs) {
       if (t.engine !== this) throw new EngineError(`${t}: expected tensors of one engine, got tensors from two`);
-      if (t.requiresGrad) return true;
     }
-    return false;
+    return this.gradEnabled && inputs.some((t) => t.requiresGrad);
   }
 
   /**

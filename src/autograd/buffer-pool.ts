@@ -1,7 +1,7 @@
 // Reuses float buffers across training steps, so a step allocates nothing once the first one has run.
 // Requests are rounded up to a size class (2^k · {1, 1.25, 1.5, 1.75}, at most 25% slack) so batches of
 // slightly different lengths (dynamic padding) share buffers instead of growing the pool.
-import type { FloatArray } from "../kernels/interface.js";
+import type { FloatArray } from "../kernels/index.js";
 
 export type Precision = "float32" | "float64";
 

@@ -6,7 +6,7 @@
 // Leaves (parameters, inputs made with tensor()) are ordinary allocations owned by the caller.
 import { formatShape, shapeSize, type Shape } from "../dtype.js";
 import { ConfigError, EngineError, ShapeError } from "../errors.js";
-import type { Backend, FloatArray } from "../kernels/interface.js";
+import type { Backend, FloatArray } from "../kernels/index.js";
 import { BufferPool, type Precision } from "./buffer-pool.js";
 import { Tape } from "./tape.js";
 import { Storage, Tensor } from "./tensor.js";

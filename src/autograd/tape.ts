@@ -1,6 +1,6 @@
 // The tape: ops append an entry when an input needs a gradient; backward() replays the entries in reverse.
 // Recording order is already a topological order, so no graph walk is needed.
-import type { FloatArray } from "../kernels/interface.js";
+import type { FloatArray } from "../kernels/index.js";
 import type { Tensor } from "./tensor.js";
 
 export interface TapeEntry {

@@ -2,7 +2,7 @@
 // Views (reshape) share the Storage, so data and gradient are shared too: no copies, no tape entry.
 import { formatShape, shapeSize, type Shape } from "../dtype.js";
 import { EngineError } from "../errors.js";
-import type { FloatArray } from "../kernels/interface.js";
+import type { FloatArray } from "../kernels/index.js";
 import type { Engine } from "./engine.js";
 
 /** The buffers behind one or more tensors (a tensor and its views). */

@@ -1,6 +1,6 @@
 // Pointwise activations. GELU defaults to BERT's tanh approximation (what google-research/bert computes);
 // "erf" is the exact form that Hugging Face calls "gelu".
-import type { GeluApproximation } from "../../kernels/interface.js";
+import type { GeluApproximation } from "../../kernels/index.js";
 import type { Tensor } from "../tensor.js";
 
 export function gelu(x: Tensor, approximation: GeluApproximation = "tanh"): Tensor {

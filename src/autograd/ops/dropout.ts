@@ -1,7 +1,7 @@
 // Inverted dropout: keep each element with probability 1-p and scale kept ones by 1/(1-p), so evaluation
 // needs no rescaling. The mask is drawn from a seeded Rng and kept for backward.
 import { ConfigError } from "../../errors.js";
-import type { FloatArray } from "../../kernels/interface.js";
+import type { FloatArray } from "../../kernels/index.js";
 import type { Rng } from "../../rng.js";
 import type { Tensor } from "../tensor.js";
 

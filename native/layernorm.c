@@ -1,0 +1,78 @@
+/* Layer normalisation over the last dim. Twin of ref/layernorm.ts. */
+#include <math.h>
+#include <string.h>
+
+#include "kernels.h"
+
+/* dWeight/dBias are column sums over rows, done in chunks of this many columns with double accumulators */
+#define COLUMN_CHUNK 256
+
+/* inp (N,C), weight (C), bias (C) -> out (N,C); mean (N), rstd (N) */
+void layernorm_forward(float *out, float *mean, float *rstd,
+                       const float *inp, const float *weight, const float *bias, int64_t N, int64_t C, double eps) {
+  for (int64_t i = 0; i < N; i++) {
+    const float *x = inp + i * C;
+    float *y = out + i * C;
+    double m = 0.0;
+    for (int64_t c = 0; c < C; c++) m += x[c];
+    m /= (double)C;
+    double v = 0.0;
+    for (int64_t c = 0; c < C; c++) {
+      const double d = x[c] - m;
+      v += d * d;
+    }
+    v /= (double)C;                  /* biased variance, as BERT and torch.nn.LayerNorm use */
+    const double s = 1.0 / sqrt(v + eps); /* eps inside the sqrt */
+    for (int64_t c = 0; c < C; c++) y[c] = (float)((x[c] - m) * s * weight[c] + bias[c]);
+    mean[i] = (float)m;
+    rstd[i] = (float)s;
+  }
+}
+
+/* With xhat = (x - mean) * rstd and g = dOut * weight:
+ *   dInp += rstd * (g - mean(g) - xhat * mean(g * xhat)),  dWeight += sum_rows dOut * xhat,  dBias += sum_rows dOut */
+void layernorm_backward(float *d_inp, float *d_weight, float *d_bias,
+                        const float *d_out, const float *inp, const float *weight, const float *mean, const float *rstd,
+                        int64_t N, int64_t C) {
+  if (d_inp) {
+    for (int64_t i = 0; i < N; i++) {
+      const float *x = inp + i * C, *dy = d_out + i * C;
+      float *dx = d_inp + i * C;
+      const double m = mean[i], s = rstd[i];
+      double g_mean = 0.0, gx_mean = 0.0;
+      for (int64_t c = 0; c < C; c++) {
+        const double xhat = (x[c] - m) * s;
+        const double g = (double)dy[c] * weight[c];
+        g_mean += g;
+        gx_mean += g * xhat;
+      }
+      g_mean /= (double)C;
+      gx_mean /= (double)C;
+      for (int64_t c = 0; c < C; c++) {
+        const double xhat = (x[c] - m) * s;
+        const double g = (double)dy[c] * weight[c];
+        dx[c] = (float)((double)dx[c] + s * (g - g_mean - xhat * gx_mean));
+      }
+    }
+  }
+  if (d_weight || d_bias) {
+    double acc_w[COLUMN_CHUNK], acc_b[COLUMN_CHUNK];
+    for (int64_t c0 = 0; c0 < C; c0 += COLUMN_CHUNK) {
+      const int64_t width = C - c0 < COLUMN_CHUNK ? C - c0 : COLUMN_CHUNK;
+      memset(acc_w, 0, sizeof acc_w);
+      memset(acc_b, 0, sizeof acc_b);
+      for (int64_t i = 0; i < N; i++) {
+        const float *x = inp + i * C + c0, *dy = d_out + i * C + c0;
+        const double m = mean[i], s = rstd[i];
+        for (int64_t j = 0; j < width; j++) {
+          acc_w[j] += (double)dy[j] * ((x[j] - m) * s);
+          acc_b[j] += dy[j];
+        }
+      }
+      for (int64_t j = 0; j < width; j++) {
+        if (d_weight) d_weight[c0 + j] = (float)((double)d_weight[c0 + j] + acc_w[j]);
+        if (d_bias) d_bias[c0 + j] = (float)((double)d_bias[c0 + j] + acc_b[j]);
+      }
+    }
+  }
+}

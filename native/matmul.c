@@ -1,0 +1,64 @@
+/* Batched GEMM over OpenBLAS cblas_sgemm, and the bias add that follows a Linear. Twin of ref/matmul.ts. */
+#include <cblas.h>
+#include <string.h>
+
+#include "kernels.h"
+
+/* Column sums run over chunks of this many columns with double accumulators on the stack. */
+#define COLUMN_CHUNK 256
+
+/* per batch item p: out_p (M,N) = op(a_p) (M,K) · op(b_p) (K,N) + beta * out_p
+ *   a_p stored (M,K), or (K,M) when trans_a: leading dim K, or M
+ *   b_p stored (K,N), or (N,K) when trans_b: leading dim N, or K
+ *   batch strides M*K, K*N (0 when b_shared), M*N */
+void matmul(float *out, const float *a, const float *b,
+            int64_t batch, int64_t M, int64_t N, int64_t K,
+            bool trans_a, bool trans_b, float beta, bool b_shared) {
+  if (batch == 0 || M == 0 || N == 0) return;
+  const int64_t out_size = batch * M * N;
+  if (K == 0) {
+    /* empty sum: out = beta * out (cblas would reject a leading dim of 0) */
+    for (int64_t i = 0; i < out_size; i++) out[i] = beta == 0.0f ? 0.0f : beta * out[i];
+    return;
+  }
+  const enum CBLAS_TRANSPOSE op_a = trans_a ? CblasTrans : CblasNoTrans;
+  const enum CBLAS_TRANSPOSE op_b = trans_b ? CblasTrans : CblasNoTrans;
+  const int lda = (int)(trans_a ? M : K);
+  const int ldb = (int)(trans_b ? K : N);
+  if (b_shared && !trans_a) {
+    /* every a_p is (M,K) and they are contiguous, so the batch is one (batch*M, K) matrix: one sgemm call
+     * lets OpenBLAS block and thread over all rows at once. binding.c checked batch*M fits an int. */
+    cblas_sgemm(CblasRowMajor, op_a, op_b, (int)(batch * M), (int)N, (int)K,
+                1.0f, a, lda, b, ldb, beta, out, (int)N);
+    return;
+  }
+  for (int64_t p = 0; p < batch; p++) {
+    const float *a_p = a + p * M * K;
+    const float *b_p = b_shared ? b : b + p * K * N;
+    float *out_p = out + p * M * N;
+    cblas_sgemm(CblasRowMajor, op_a, op_b, (int)M, (int)N, (int)K,
+                1.0f, a_p, lda, b_p, ldb, beta, out_p, (int)N);
+  }
+}
+
+/* out (N,C) += bias (C) broadcast over rows */
+void bias_add_forward(float *out, const float *bias, int64_t N, int64_t C) {
+  for (int64_t i = 0; i < N; i++) {
+    float *row = out + i * C;
+    for (int64_t c = 0; c < C; c++) row[c] += bias[c];
+  }
+}
+
+/* dBias (C) += sum over rows of dOut (N,C): columns in chunks, each summed over all rows in double */
+void bias_add_backward(float *d_bias, const float *d_out, int64_t N, int64_t C) {
+  double acc[COLUMN_CHUNK];
+  for (int64_t c0 = 0; c0 < C; c0 += COLUMN_CHUNK) {
+    const int64_t width = C - c0 < COLUMN_CHUNK ? C - c0 : COLUMN_CHUNK;
+    memset(acc, 0, sizeof acc);
+    for (int64_t i = 0; i < N; i++) {
+      const float *row = d_out + i * C + c0;
+      for (int64_t j = 0; j < width; j++) acc[j] += row[j];
+    }
+    for (int64_t j = 0; j < width; j++) d_bias[c0 + j] = (float)((double)d_bias[c0 + j] + acc[j]);
+  }
+}

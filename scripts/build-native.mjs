@@ -1,0 +1,146 @@
+// Builds the native backend (binding.gyp -> build/Release/adapterkit.node) with npm's bundled node-gyp.
+// Run by package.json's "install" script and by `npm run build:native`.
+//
+// It always exits 0: AdapterKit works without the addon (on the slower reference kernels), so a missing
+// compiler or OpenBLAS must never fail `npm install`. On failure it prints exactly one line saying why and how
+// to get the fast path, and leaves node-gyp's full output in build/native-build.log. On success it prints one
+// line. Set ADAPTERKIT_SKIP_NATIVE=1 to skip the build on purpose (also handy to test the fallback message).
+import { spawnSync } from "node:child_process";
+import { accessSync, constants, existsSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
+import { delimiter, dirname, join, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const addonPath = join(packageRoot, "build", "Release", "adapterkit.node");
+const logPath = join(packageRoot, "build", "native-build.log");
+
+try {
+  main();
+} catch (error) {
+  // a bug here must not fail `npm install` either
+  giveUp(`build script error: ${firstLine(String(error instanceof Error ? error.message : error))}`);
+}
+
+function main() {
+  if (process.env.ADAPTERKIT_SKIP_NATIVE === "1") {
+    giveUp("ADAPTERKIT_SKIP_NATIVE=1");
+    return;
+  }
+  const nodeGyp = findNodeGyp();
+  if (!nodeGyp) {
+    giveUp("node-gyp not found");
+    return;
+  }
+  const args = [...nodeGyp.args, "rebuild"];
+  // Installed Node headers beside the running node (Debian's nodejs, the official tarballs): point node-gyp
+  // at them so it never tries to download headers (installs may be offline).
+  const nodeDir = resolve(dirname(process.execPath), "..");
+  if (existsSync(join(nodeDir, "include", "node", "node_api.h"))) args.push(`--nodedir=${nodeDir}`);
+
+  const run = spawnSync(nodeGyp.command, args, { cwd: packageRoot, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const output = `$ ${nodeGyp.command} ${args.join(" ")}\n${run.stdout ?? ""}${run.stderr ?? ""}${run.error ? `\n${run.error.message}\n` : ""}`;
+  if (run.error || run.status !== 0 || !existsSync(addonPath)) {
+    writeLog(output);
+    giveUp(`${diagnose(output, run)}; log: ${relative(logPath)}`);
+    return;
+  }
+  // Linking can succeed while loading fails (a runtime library missing); check in a separate process.
+  const load = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(addonPath)})`], { encoding: "utf8" });
+  if (load.status !== 0) {
+    const reason = firstLine(load.stderr.split("\n").find((line) => line.includes("Error")) ?? load.stderr);
+    writeLog(`${output}\n$ node -e require(addon)\n${load.stderr}`);
+    giveUp(`built but failed to load: ${reason}; log: ${relative(logPath)}`);
+    return;
+  }
+  console.log(`adapterkit: native addon built (${relative(addonPath)}, OpenBLAS)`);
+}
+
+/** Prints the one fallback line. The hint differs for this repo (a checkout) and an installed dependency. */
+function giveUp(reason) {
+  const insideNodeModules = packageRoot.split(sep).includes("node_modules");
+  const rebuild = insideNodeModules ? "npm rebuild adapterkit" : "npm run build:native";
+  console.log(
+    `adapterkit: native addon not built (${reason}); using the slower reference kernels. ` +
+      `For the fast path: apt-get install -y libopenblas-dev build-essential python3, then ${rebuild}`,
+  );
+}
+
+/**
+ * npm's bundled node-gyp, found in order: `node-gyp` on PATH (npm puts its node-gyp-bin there for lifecycle
+ * scripts), npm_config_node_gyp (set by npm), then the copy inside the npm that runs us or sits beside node.
+ */
+function findNodeGyp() {
+  const onPath = findOnPath("node-gyp");
+  if (onPath) return { command: onPath, args: [] };
+  const candidates = [];
+  if (process.env.npm_config_node_gyp) candidates.push(process.env.npm_config_node_gyp);
+  if (process.env.npm_execpath) {
+    candidates.push(join(dirname(process.env.npm_execpath), "..", "node_modules", "node-gyp", "bin", "node-gyp.js"));
+  }
+  const npm = findOnPath("npm");
+  if (npm) {
+    candidates.push(join(dirname(npm), "..", "lib", "node_modules", "npm", "node_modules", "node-gyp", "bin", "node-gyp.js"));
+    try {
+      // /usr/bin/npm -> /usr/lib/node_modules/npm/bin/npm-cli.js
+      candidates.push(join(dirname(realpathSync(npm)), "..", "node_modules", "node-gyp", "bin", "node-gyp.js"));
+    } catch {
+      // unreadable link: the other candidates remain
+    }
+  }
+  candidates.push(join(dirname(process.execPath), "..", "lib", "node_modules", "npm", "node_modules", "node-gyp", "bin", "node-gyp.js"));
+  const script = candidates.find((path) => existsSync(path));
+  return script ? { command: process.execPath, args: [script] } : null;
+}
+
+function findOnPath(name) {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (!dir) continue;
+    const path = join(dir, name);
+    try {
+      accessSync(path, constants.X_OK);
+      return path;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** A short reason from node-gyp's output: the usual missing pieces first, else the exit status. */
+function diagnose(output, run) {
+  const known = [
+    [/cblas\.h: No such file/, "OpenBLAS headers missing: cblas.h"],
+    [/cannot find -lopenblas/, "OpenBLAS library missing: -lopenblas"],
+    [/cannot find -lmvec/, "glibc libmvec missing: -lmvec"],
+    [/node_api\.h: No such file/, "Node headers missing: node_api.h"],
+    [/Could not find any Python/, "python3 not found"],
+    [/not found: make|make: (command )?not found/, "make not found"],
+    [/\b(cc|gcc|g\+\+|c\+\+): (command )?not found|make: (cc|gcc|g\+\+|c\+\+): No such file/, "C compiler not found"],
+    [/error:/, firstLine(output.split("\n").find((line) => line.includes("error:")) ?? "compile error")],
+    [/Error 127/, "a build tool is missing (make: Error 127)"],
+  ];
+  for (const [pattern, reason] of known) {
+    if (pattern.test(output)) return reason;
+  }
+  if (run.error) return `node-gyp could not start: ${run.error.message}`;
+  if (run.status !== 0) return `node-gyp exited with status ${run.status ?? run.signal}`;
+  return `node-gyp succeeded but ${relative(addonPath)} is missing`;
+}
+
+function writeLog(text) {
+  try {
+    mkdirSync(dirname(logPath), { recursive: true });
+    writeFileSync(logPath, text);
+  } catch {
+    // the one-line message still says what happened
+  }
+}
+
+function firstLine(text) {
+  const line = text.trim().split("\n")[0] ?? "";
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
+function relative(path) {
+  return path.startsWith(packageRoot + sep) ? path.slice(packageRoot.length + 1) : path;
+}

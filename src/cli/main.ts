@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// The adapterkit command. The only code that reads argv and the environment and prints.
+import { Command } from "commander";
+import { EngineError } from "../errors.js";
+import { backendChoiceFromEnv, loadBackend } from "../kernels/index.js";
+
+const program = new Command()
+  .name("adapterkit")
+  .description("Train and serve adapters for BERT-family models")
+  .option("--verbose", "print stack traces on errors");
+
+program
+  .command("backend")
+  .description("show which compute backend is in use (set ADAPTERKIT_BACKEND=ref|native|auto to choose)")
+  .action(() => {
+    const backend = loadBackend(backendChoiceFromEnv(process.env.ADAPTERKIT_BACKEND), (line) => console.error(line));
+    console.log(`backend: ${backend.name}`);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof EngineError && !program.opts<{ verbose?: boolean }>().verbose) {
+    console.error(`adapterkit: ${err.message}`);
+  } else {
+    console.error(err);
+  }
+  process.exitCode = 1;
+}

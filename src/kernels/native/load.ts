@@ -1,0 +1,92 @@
+// The native backend's loader: the only module that touches the N-API addon (native/*.c, built by
+// scripts/build-native.mjs into build/Release/adapterkit.node). The addon exports one function per Backend
+// method, same names and argument order; it takes Float32Array only and throws TypeError/RangeError naming
+// the method and argument on a bad call.
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BackendError } from "../../errors.js";
+import type { Backend } from "../interface.js";
+
+type KernelName = Exclude<keyof Backend, "name">;
+
+/** Every Backend method, checked exhaustive by the compiler (a missing or extra key is a type error). */
+const KERNELS: Record<KernelName, true> = {
+  matmul: true, biasAddForward: true, biasAddBackward: true,
+  addForward: true, addBackward: true, mulForward: true, mulBackward: true, scaleForward: true, scaleBackward: true,
+  geluForward: true, geluBackward: true, tanhForward: true, tanhBackward: true, reluForward: true, reluBackward: true,
+  softmaxForward: true, softmaxBackward: true, layernormForward: true, layernormBackward: true,
+  attentionForward: true, attentionBackward: true,
+  gatherRowsForward: true, gatherRowsBackward: true, copyRows: true,
+  sumAxisForward: true, sumAxisBackward: true,
+  crossEntropyForward: true, crossEntropyBackward: true, bceWithLogitsForward: true, bceWithLogitsBackward: true,
+  mseForward: true, mseBackward: true,
+};
+const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[];
+
+/** The package root: the nearest ancestor of this module holding the package.json named "adapterkit". */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      try {
+        if ((JSON.parse(readFileSync(manifest, "utf8")) as { name?: unknown }).name === "adapterkit") return dir;
+      } catch {
+        // an unreadable package.json is not ours; keep walking up
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) {
+      throw new BackendError(`native backend: expected a package.json named "adapterkit" above ${fileURLToPath(import.meta.url)}, got none`);
+    }
+    dir = parent;
+  }
+}
+
+/** Where the built addon lives (whether or not it exists). */
+export function nativeAddonPath(): string {
+  return join(packageRoot(), "build", "Release", "adapterkit.node");
+}
+
+/** How to (re)build the addon: in a checkout, the package script; installed as a dependency, npm rebuild. */
+export function nativeBuildHint(): string {
+  let insideNodeModules = true;
+  try {
+    insideNodeModules = packageRoot().split(sep).includes("node_modules");
+  } catch {
+    // no package root found: the dependency form of the hint is the safer guess
+  }
+  const rebuild = insideNodeModules ? "npm rebuild adapterkit" : "npm run build:native";
+  return `apt-get install -y libopenblas-dev build-essential python3, then ${rebuild}`;
+}
+
+/**
+ * Loads the addon and returns it as a Backend named "native".
+ * Throws BackendError naming the path and the reason when the addon is missing, fails to load (a library
+ * such as libopenblas.so.0 missing at run time) or lacks a kernel (an addon built from older sources).
+ */
+export function loadNativeBackend(): Backend {
+  const path = nativeAddonPath();
+  const hint = `; hint: ${nativeBuildHint()}`;
+  if (!existsSync(path)) {
+    throw new BackendError(`native backend: expected the addon at ${path}, got no such file${hint}`);
+  }
+  let addon: unknown;
+  try {
+    addon = createRequire(import.meta.url)(path);
+  } catch (err) {
+    const reason = (err instanceof Error ? err.message : String(err)).split("\n")[0];
+    throw new BackendError(`native backend: expected ${path} to load, got ${reason}${hint}`);
+  }
+  const exports = (typeof addon === "object" && addon !== null ? addon : {}) as Record<string, unknown>;
+  const missing = KERNEL_NAMES.filter((name) => typeof exports[name] !== "function");
+  if (missing.length > 0) {
+    throw new BackendError(`native backend: expected ${path} to export every Backend kernel, got none for ${missing.join(", ")}${hint}`);
+  }
+  const backend: Record<string, unknown> = { name: "native" };
+  for (const name of KERNEL_NAMES) backend[name] = exports[name];
+  // Checked above: every Backend method is a function of the addon, with the interface's argument order.
+  return Object.freeze(backend) as unknown as Backend;
+}

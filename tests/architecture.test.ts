@@ -1,0 +1,58 @@
+// The layer rule from DESIGN.md and STYLE.md §2, enforced: imports point down the ranks, folders of one rank
+// never import each other, and another folder is entered only through its index.ts.
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { it } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), "../../src");
+
+const RANKS: Record<string, number> = {
+  "errors.ts": 0, "dtype.ts": 0, "rng.ts": 0,
+  kernels: 1, io: 1, tokenize: 1,
+  autograd: 2,
+  nn: 3, data: 3,
+  models: 4, heads: 4, adapters: 4,
+  train: 5,
+  serve: 6,
+  cli: 7,
+  "index.ts": 8,
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+/** The top-level unit of src/ a path belongs to: its first folder, or the file itself at the root. */
+function unitOf(path: string): string {
+  return relative(SRC, path).split(/[\\/]/)[0];
+}
+
+it("imports respect the layer ranks and enter folders through index.ts", () => {
+  const violations: string[] = [];
+  for (const file of sourceFiles(SRC)) {
+    const from = unitOf(file);
+    const fromRank = RANKS[from];
+    if (fromRank === undefined) {
+      violations.push(`${relative(SRC, file)}: unit "${from}" has no rank; add it to RANKS`);
+      continue;
+    }
+    const source = readFileSync(file, "utf8");
+    for (const match of source.matchAll(/^\s*(?:import|export)[^'"]*?from\s+["'](\.[^"']+)["']/gm)) {
+      const target = resolve(dirname(file), match[1]).replace(/\.js$/, ".ts");
+      const to = unitOf(target);
+      if (to === from) continue;
+      const toRank = RANKS[to];
+      const where = `${relative(SRC, file)} imports ${match[1]}`;
+      if (toRank === undefined || toRank >= fromRank) violations.push(`${where}: rank ${fromRank} -> ${to} (rank ${toRank})`);
+      const isFolder = !to.endsWith(".ts");
+      if (isFolder && relative(join(SRC, to), target) !== "index.ts") violations.push(`${where}: enter ${to}/ through its index.ts`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});

@@ -19,7 +19,7 @@ import type { BertConfig } from "./config.js";
 export interface EncoderInput {
   readonly ids: Int32Array;
   readonly typeIds?: Int32Array;
-  readonly attentionMask?: Int32Array;
+  readonly attentionMask?: Int32Array | Uint8Array;
   readonly batchSize: number; // B
   readonly seqLength: number; // T
 }

@@ -1,0 +1,245 @@
+// `pytorch_model.bin` as torch.save (>= 1.6) writes it: a zip archive
+//   <archive>/data.pkl       the pickled state dict: OrderedDict name -> tensor
+//   <archive>/data/<key>     one raw little-endian storage per key; tensors are views into storages
+//   <archive>/version, <archive>/byteorder (torch >= 2.1, "little"), <archive>/.data/serialization_id
+// In data.pkl a tensor is REDUCE(torch._utils._rebuild_tensor_v2, (storage, storage_offset, size, stride,
+// requires_grad, backward_hooks[, metadata])) and its storage is BINPERSID(('storage', torch.FloatStorage,
+// key, location, numel)). Offsets and strides count elements. Views are made contiguous here; storages are
+// read once, so tied weights (one tensor under two names) and slices of a fused storage share the bytes.
+import { basename } from "node:path";
+import { formatShape, shapeSize, type DType } from "../dtype.js";
+import { FormatError } from "../errors.js";
+import { openForRead } from "./file-read.js";
+import { pickleTypeName, unpickle, type PickleGlobal, type PickleTuple, type PickleValue, type UnpicklePolicy } from "./pickle.js";
+import { DTYPE_BYTES, recordFromBytes, upcastHalf, type TensorRecord } from "./tensor-record.js";
+import { readZipDirectory, readZipEntry } from "./zip.js";
+
+export interface PytorchBinReadOptions {
+  /** Keep float16/bfloat16 tensors as raw F16/BF16 records instead of upcasting them to F32. */
+  keepHalf?: boolean;
+}
+
+/** Storage classes a state dict may reference (torch.<name>), and their element types. A Map, not an object
+ * literal, so that names like "constructor" are not found on a prototype. */
+const STORAGE_DTYPES: ReadonlyMap<string, DType> = new Map([
+  ["FloatStorage", "F32"], ["HalfStorage", "F16"], ["BFloat16Storage", "BF16"], ["DoubleStorage", "F64"],
+  ["LongStorage", "I64"], ["IntStorage", "I32"], ["CharStorage", "I8"], ["ByteStorage", "U8"], ["BoolStorage", "BOOL"],
+]);
+
+/** The only callables a state dict needs; everything else (os.system, builtins.eval, ...) is refused. */
+const ALLOWED_CALLABLES = new Set([
+  "collections.OrderedDict",
+  "torch._utils._rebuild_tensor_v2",
+  "torch._utils._rebuild_parameter",
+]);
+
+interface StorageRef {
+  kind: "storage";
+  dtype: DType;
+  key: string;
+  numel: number;
+}
+
+interface TensorRef {
+  kind: "tensor";
+  storage: StorageRef;
+  offset: number;
+  shape: number[];
+  stride: number[];
+}
+
+type TorchValue = PickleValue<StorageRef | TensorRef>;
+
+function asCount(value: TorchValue, what: string, fail: (m: string) => never): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) return fail(`${what} must be a non-negative int, got ${pickleTypeName(value)} ${String(value)}`);
+  return value;
+}
+
+function asCounts(value: TorchValue, what: string, fail: (m: string) => never): number[] {
+  if (value === null || typeof value !== "object" || value.kind !== "tuple") return fail(`${what} must be a tuple, got ${pickleTypeName(value)}`);
+  return value.items.map((item, i) => asCount(item, `${what}[${i}]`, fail));
+}
+
+function isEmptyHooks(value: TorchValue): boolean {
+  return value === null || (typeof value === "object" && value.kind === "dict" && value.entries.length === 0);
+}
+
+function rebuildTensor(args: PickleTuple<StorageRef | TensorRef>, fail: (m: string) => never): TorchValue {
+  const [storage, offset, size, stride, , hooks] = args.items;
+  if (args.items.length < 6 || args.items.length > 7) return fail(`_rebuild_tensor_v2 takes 6 or 7 arguments, got ${args.items.length}`);
+  if (storage === null || typeof storage !== "object" || storage.kind !== "extension" || storage.value.kind !== "storage") {
+    return fail(`_rebuild_tensor_v2 needs a storage, got ${pickleTypeName(storage)}`);
+  }
+  if (!isEmptyHooks(hooks)) return fail("_rebuild_tensor_v2 with backward hooks; a state dict has none");
+  const tensor: TensorRef = {
+    kind: "tensor",
+    storage: storage.value,
+    offset: asCount(offset, "storage_offset", fail),
+    shape: asCounts(size, "size", fail),
+    stride: asCounts(stride, "stride", fail),
+  };
+  if (tensor.shape.length !== tensor.stride.length) return fail(`size ${formatShape(tensor.shape)} and stride ${formatShape(tensor.stride)} differ in rank`);
+  return { kind: "extension", value: tensor };
+}
+
+const torchPolicy: UnpicklePolicy<StorageRef | TensorRef> = {
+  allowGlobal(module, name) {
+    return ALLOWED_CALLABLES.has(`${module}.${name}`) || (module === "torch" && STORAGE_DTYPES.has(name));
+  },
+  reduce(callable: PickleGlobal, args, fail) {
+    switch (`${callable.module}.${callable.name}`) {
+      case "collections.OrderedDict":
+        if (args.items.length !== 0) return fail("OrderedDict with arguments; a state dict pickles it empty");
+        return { kind: "dict", entries: [] };
+      case "torch._utils._rebuild_tensor_v2":
+        return rebuildTensor(args, fail);
+      case "torch._utils._rebuild_parameter": { // (data, requires_grad, backward_hooks): the data is the tensor
+        const data = args.items[0];
+        if (args.items.length !== 3 || data === null || typeof data !== "object" || data.kind !== "extension" || data.value.kind !== "tensor") {
+          return fail("_rebuild_parameter needs (tensor, requires_grad, backward_hooks)");
+        }
+        return data;
+      }
+      default:
+        return fail(`${callable.module}.${callable.name} cannot be called`);
+    }
+  },
+  persistentLoad(pid, fail) {
+    if (pid === null || typeof pid !== "object" || pid.kind !== "tuple" || pid.items.length !== 5 || pid.items[0] !== "storage") {
+      return fail(`persistent id must be ('storage', type, key, location, numel), got ${pickleTypeName(pid)}`);
+    }
+    const [, type, key, , numel] = pid.items;
+    const dtype = type !== null && typeof type === "object" && type.kind === "global" && type.module === "torch" ? STORAGE_DTYPES.get(type.name) : undefined;
+    if (dtype === undefined) {
+      return fail(`storage type must be one of torch.${[...STORAGE_DTYPES.keys()].join(", torch.")}, got ${pickleTypeName(type)}`);
+    }
+    if (typeof key !== "string") return fail(`storage key must be a str, got ${pickleTypeName(key)}`);
+    return { kind: "extension", value: { kind: "storage", dtype, key, numel: asCount(numel, "storage numel", fail) } };
+  },
+};
+
+// torch.save before 1.6 (or with _use_new_zipfile_serialization=False) starts with a pickled magic number:
+// PROTO 2, LONG1 of 10 bytes = 0x1950a86a20f9469cfc6c.
+const LEGACY_MAGIC = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
+
+function isLegacy(bytes: Uint8Array): boolean {
+  return LEGACY_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+function isZip(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+/** Copies a strided view of `storage` (element size `itemBytes`) into a contiguous row-major buffer. */
+function gather(storage: Uint8Array, itemBytes: number, offset: number, shape: number[], stride: number[]): Uint8Array {
+  const numel = shapeSize(shape);
+  // Work in words of up to 4 bytes; 8-byte elements are two words.
+  const wordBytes = Math.min(itemBytes, 4);
+  const wordsPerItem = itemBytes / wordBytes;
+  const out = new Uint8Array(numel * itemBytes);
+  const words = (b: Uint8Array): Uint8Array | Uint16Array | Uint32Array =>
+    wordBytes === 1 ? b : wordBytes === 2 ? new Uint16Array(b.buffer, b.byteOffset, b.length / 2) : new Uint32Array(b.buffer, b.byteOffset, b.length / 4);
+  const src = words(storage.byteOffset % wordBytes === 0 ? storage : new Uint8Array(storage));
+  const dst = words(out);
+  const index = new Array<number>(shape.length).fill(0);
+  let source = offset;
+  for (let i = 0; i < numel; i++) {
+    for (let w = 0; w < wordsPerItem; w++) dst[i * wordsPerItem + w] = src[source * wordsPerItem + w];
+    // Advance the multi-index like an odometer, innermost dim first.
+    for (let d = shape.length - 1; d >= 0; d--) {
+      index[d] += 1;
+      source += stride[d];
+      if (index[d] < shape[d]) break;
+      source -= stride[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
+function isContiguous(shape: number[], stride: number[]): boolean {
+  let expected = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1 && stride[d] !== expected) return false;
+    expected *= shape[d];
+  }
+  return true;
+}
+
+/** Parses torch.save zip bytes; `fileLabel` names the file in errors. */
+export function parsePytorchBin(bytes: Uint8Array, fileLabel: string, options: PytorchBinReadOptions = {}): TensorRecord[] {
+  const label = `pytorch(${fileLabel})`;
+  if (!isZip(bytes)) {
+    if (isLegacy(bytes)) {
+      throw new FormatError(`${label}: legacy (pre-1.6, non-zip) torch.save format is not supported; hint: re-save it with a recent torch: torch.save(torch.load(path), path)`);
+    }
+    throw new FormatError(`${label}: not a torch.save zip archive (expected "PK\\x03\\x04" at offset 0)`);
+  }
+  const entries = readZipDirectory(bytes, label);
+  const pickles = [...entries.values()].filter((entry) => /^[^/]+\/data\.pkl$/.test(entry.name));
+  const pickleEntry = pickles[0];
+  if (pickleEntry === undefined || pickles.length > 1) {
+    throw new FormatError(`${label}: expected one "<archive>/data.pkl" entry, found ${pickles.length ? pickles.map((e) => e.name).join(", ") : "none"}`);
+  }
+  const archive = pickleEntry.name.slice(0, -"/data.pkl".length);
+  const byteorder = entries.get(`${archive}/byteorder`);
+  if (byteorder !== undefined) {
+    const order = new TextDecoder().decode(readZipEntry(bytes, byteorder, label)).trim();
+    if (order !== "little") throw new FormatError(`${label}: byteorder "${order}"; only little-endian archives are supported`);
+  }
+  const root = unpickle(readZipEntry(bytes, pickleEntry, label), `${fileLabel}/data.pkl`, torchPolicy);
+  if (root === null || typeof root !== "object" || root.kind !== "dict") {
+    throw new FormatError(`${label}: data.pkl holds a ${pickleTypeName(root)}, expected a state dict (name -> tensor)`);
+  }
+  const storages = new Map<string, Uint8Array>();
+  const storageBytes = (name: string, ref: StorageRef): Uint8Array => {
+    const cached = storages.get(ref.key);
+    if (cached !== undefined) return cached;
+    const entry = entries.get(`${archive}/data/${ref.key}`);
+    if (entry === undefined) throw new FormatError(`${label}: tensor "${name}": storage "${archive}/data/${ref.key}" is missing from the archive`);
+    const data = readZipEntry(bytes, entry, label);
+    if (data.length !== ref.numel * DTYPE_BYTES[ref.dtype]) {
+      throw new FormatError(`${label}: tensor "${name}": storage "${ref.key}" has ${data.length} bytes, expected ${ref.numel} ${ref.dtype} elements (${ref.numel * DTYPE_BYTES[ref.dtype]} bytes)`);
+    }
+    storages.set(ref.key, data);
+    return data;
+  };
+  return root.entries.map(([key, value]) => {
+    if (typeof key !== "string") throw new FormatError(`${label}: state dict key is a ${pickleTypeName(key)}, expected str`);
+    if (value === null || typeof value !== "object" || value.kind !== "extension" || value.value.kind !== "tensor") {
+      throw new FormatError(`${label}: state dict value "${key}" is a ${pickleTypeName(value)}, expected a tensor; hint: a training checkpoint holds more than weights, save model.state_dict() alone`);
+    }
+    const record = materialize(key, value.value, storageBytes(key, value.value.storage), label);
+    return options.keepHalf ? record : upcastHalf(record);
+  });
+}
+
+/** The contiguous record of a tensor view, after checking the view stays inside its storage. */
+function materialize(name: string, tensor: TensorRef, storage: Uint8Array, label: string): TensorRecord {
+  const { dtype, numel: storageNumel } = tensor.storage;
+  const itemBytes = DTYPE_BYTES[dtype];
+  const numel = shapeSize(tensor.shape);
+  let last = tensor.offset;
+  for (let d = 0; d < tensor.shape.length; d++) last += (tensor.shape[d] - 1) * tensor.stride[d];
+  if (numel > 0 && last >= storageNumel) {
+    throw new FormatError(`${label}: tensor "${name}": view (offset ${tensor.offset}, size ${formatShape(tensor.shape)}, stride ${formatShape(tensor.stride)}) reaches element ${last} of a ${storageNumel}-element storage`);
+  }
+  if (isContiguous(tensor.shape, tensor.stride)) {
+    const begin = tensor.offset * itemBytes;
+    return recordFromBytes(name, dtype, tensor.shape, storage.subarray(begin, begin + numel * itemBytes));
+  }
+  return recordFromBytes(name, dtype, tensor.shape, gather(storage, itemBytes, tensor.offset, tensor.shape, tensor.stride));
+}
+
+/** Reads a torch.save zip archive holding a state dict (e.g. pytorch_model.bin). */
+export async function readPytorchBin(path: string, options: PytorchBinReadOptions = {}): Promise<TensorRecord[]> {
+  // One whole-file read: storages are views into it (torch aligns zip entries to 64 bytes).
+  const handle = await openForRead(path, `pytorch(${basename(path)})`);
+  let bytes: Uint8Array;
+  try {
+    bytes = await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+  return parsePytorchBin(bytes, basename(path), options);
+}

@@ -1,0 +1,75 @@
+// A task model: one frozen-or-not base encoder, its named adapters, and a task head, wired together.
+// Houlsby adapters come with their own LayerNorms (adapter-bert trains them), so activating an adapter also
+// swaps in its LayerNorm values; the base's own values are kept and restored for `null`.
+import type { Tensor } from "../autograd/index.js";
+import type { AdapterSet } from "../adapters/index.js";
+import { ConfigError } from "../errors.js";
+import type { Labels, TaskHead } from "../heads/index.js";
+import type { BertModel, EncoderInput } from "../models/index.js";
+import type { ForwardContext } from "../nn/index.js";
+import type { NamedTensor, ParameterGroups } from "./trainable.js";
+
+const isLayerNorm = (name: string): boolean => /(^|\.)norm\.(weight|bias)$/.test(name);
+
+export class TaskModel {
+  private readonly baseLayerNorms: Map<string, Float32Array>;
+  private readonly adapterLayerNorms = new Map<string, Map<string, Float32Array>>();
+
+  constructor(readonly encoder: BertModel, readonly adapters: AdapterSet, readonly head: TaskHead) {
+    encoder.insertions = adapters;
+    this.baseLayerNorms = this.snapshotLayerNorms();
+  }
+
+  /** logits (B,C) for sequence heads, (B,T,C) for tagging. */
+  forward(input: EncoderInput, ctx: ForwardContext): Tensor {
+    const out = this.encoder.forward(input, ctx);
+    return this.head.forward(this.head.readsTokens ? out.lastHidden : out.pooled, ctx);
+  }
+
+  loss(logits: Tensor, labels: Labels): Tensor {
+    return this.head.loss(logits, labels);
+  }
+
+  /** Runs `name` (or the plain base for null) from now on, with that adapter's LayerNorms. */
+  activate(name: string | null): void {
+    this.adapters.activate(name);
+    const norms = (name !== null ? this.adapterLayerNorms.get(name) : undefined) ?? this.baseLayerNorms;
+    for (const [n, t] of this.layerNormTensors()) {
+      const values = norms.get(n);
+      if (values) t.data.set(values);
+    }
+  }
+
+  /** Records the current LayerNorm values as the given adapter's own (after training or loading it). */
+  keepLayerNorms(name: string, values?: ReadonlyMap<string, Float32Array>): void {
+    this.adapters.get(name);
+    const snapshot = values ? new Map([...values].map(([n, v]) => [n, Float32Array.from(v)])) : this.snapshotLayerNorms();
+    for (const n of snapshot.keys()) {
+      if (!this.baseLayerNorms.has(n)) throw new ConfigError(`adapter "${name}": unknown LayerNorm parameter "${n}"`);
+    }
+    this.adapterLayerNorms.set(name, snapshot);
+  }
+
+  adapterLayerNormsOf(name: string): ReadonlyMap<string, Float32Array> | null {
+    return this.adapterLayerNorms.get(name) ?? null;
+  }
+
+  /** Base, active adapter and head parameters, each with its dotted path. */
+  parameterGroups(): ParameterGroups {
+    const active = this.adapters.active;
+    const adapters: NamedTensor[] = active === null ? [] : this.adapters.get(active).namedParameters(`adapters.${active}.`);
+    return {
+      base: this.encoder.namedParameters(),
+      adapters,
+      head: this.head.namedParameters("head."),
+    };
+  }
+
+  private layerNormTensors(): [string, Tensor][] {
+    return this.encoder.namedParameters().filter(([n]) => isLayerNorm(n));
+  }
+
+  private snapshotLayerNorms(): Map<string, Float32Array> {
+    return new Map(this.layerNormTensors().map(([n, t]) => [n, Float32Array.from(t.data)]));
+  }
+}

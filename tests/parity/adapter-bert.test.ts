@@ -1,0 +1,160 @@
+// Parity with an independent PyTorch implementation (tests/fixtures/gen/make_parity.py): forward outputs,
+// loss, the gradient of every trainable parameter, and every trainable weight after three optimizer steps
+// (BERT's AdamWeightDecay, global-norm clipping, warmup + linear decay), on tiny BERT and RoBERTa models with
+// Houlsby and Pfeiffer adapters and every head type.
+import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { AdapterSet, bottleneckConfig, fromAdapterHubName, toAdapterHubName } from "../../src/adapters/index.js";
+import { Engine, type Tensor } from "../../src/autograd/index.js";
+import { fromHubHeadName, headConfig, TaskHead, toHubHeadName, type HeadKind, type Labels } from "../../src/heads/index.js";
+import { readSafetensors, toFloat32, type TensorRecord } from "../../src/io/index.js";
+import { refBackend, type Backend } from "../../src/kernels/index.js";
+import { BertModel, fromHfConfig, hfName, mapCheckpoint } from "../../src/models/index.js";
+import { Rng } from "../../src/rng.js";
+import { copyWeights } from "../../src/train/adapter-folder.js";
+import { clipGradNorm } from "../../src/train/clip.js";
+import { Adam } from "../../src/train/optim/adam.js";
+import { learningRate, schedule } from "../../src/train/schedule.js";
+import { TaskModel } from "../../src/train/task-model.js";
+import { applyTrainMode, type TrainMode } from "../../src/train/trainable.js";
+import { testBackend } from "../helpers/backend.js";
+
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), "../../../tests/fixtures/parity");
+const ctx = { training: false, rng: new Rng(0) }; // the fixtures run with dropout off
+
+interface Fixture {
+  meta: Record<string, string>;
+  byName: Map<string, TensorRecord>;
+}
+
+function tensorOf(f: Fixture, name: string): Float32Array {
+  const r = f.byName.get(name);
+  if (!r) throw new Error(`fixture has no tensor "${name}"`);
+  return toFloat32(r);
+}
+
+function intsOf(f: Fixture, name: string): Int32Array {
+  const r = f.byName.get(name);
+  if (!r || r.dtype !== "I32") throw new Error(`fixture has no I32 tensor "${name}"`);
+  return r.data;
+}
+
+/** max |got - want| over max(|want|) (a relative error of the whole tensor) and the max abs diff. */
+function compare(got: ArrayLike<number>, want: ArrayLike<number>): { rel: number; abs: number } {
+  assert.equal(got.length, want.length, "length");
+  let abs = 0;
+  let scale = 0;
+  for (let i = 0; i < want.length; i++) {
+    abs = Math.max(abs, Math.abs(got[i] - want[i]));
+    scale = Math.max(scale, Math.abs(want[i]));
+  }
+  return { rel: scale > 0 ? abs / scale : abs, abs };
+}
+
+function build(f: Fixture, backend: Backend) {
+  const config = fromHfConfig(JSON.parse(f.meta.config) as Record<string, unknown>);
+  const e = new Engine({ backend });
+  const encoder = new BertModel(e, config);
+  const records = [...f.byName.values()].filter((r) => r.dtype === "F32").map((r) => ({ name: r.name, shape: r.shape, data: toFloat32(r) }));
+  const base = mapCheckpoint(records.filter((r) => !/^(out|grad|step3)\./.test(r.name) && !/adapters\.|^heads\.|^(input_ids|token_type_ids|attention_mask|labels)$/.test(r.name)), config);
+  encoder.loadWeights(base.params);
+
+  const adapters = new AdapterSet(e, config.hiddenSize, config.numLayers);
+  const method = f.meta.adapter_method;
+  if (method === "houlsby" || method === "pfeiffer") {
+    const adapter = adapters.add("task", bottleneckConfig(method, { bottleneckSize: Number(f.meta.adapter_size) }, config.hiddenSize, config.numLayers));
+    const weights = new Map<string, Float32Array>();
+    for (const r of records) {
+      const n = fromAdapterHubName("task", r.name);
+      if (n) weights.set(n, r.data);
+    }
+    copyWeights(adapter.namedParameters(), weights, "fixture adapter");
+  }
+  const kind = f.meta.head_type as HeadKind;
+  const numLabels = Number(f.meta.num_labels);
+  const labels = kind === "regression" ? ["score"] : Array.from({ length: numLabels }, (_, i) => String(i));
+  const head = new TaskHead(e, headConfig(kind, labels, 0), config.hiddenSize, new Rng(0));
+  const headWeights = new Map<string, Float32Array>();
+  for (const r of records) {
+    const n = fromHubHeadName("task", r.name);
+    if (n) headWeights.set(n, r.data);
+  }
+  copyWeights(head.namedParameters(), headWeights, "fixture head");
+  const model = new TaskModel(encoder, adapters, head);
+  if (adapters.names().length) model.activate("task");
+
+  const prefix = config.modelType;
+  // our parameter name -> the fixture's
+  const fixtureName = (n: string): string => n.startsWith("adapters.task.")
+    ? toAdapterHubName(prefix, "task", n.slice("adapters.task.".length))
+    : n.startsWith("head.") ? toHubHeadName("task", n.slice("head.".length)) : `${prefix}.${hfName(n)}`;
+
+  const B = 3;
+  const T = intsOf(f, "input_ids").length / B;
+  const input = { ids: intsOf(f, "input_ids"), typeIds: intsOf(f, "token_type_ids"), attentionMask: intsOf(f, "attention_mask"), batchSize: B, seqLength: T };
+  const labelRecord = f.byName.get("labels");
+  const batchLabels: Labels = labelRecord?.dtype === "I32" ? { kind: "classes", ids: labelRecord.data } : { kind: "values", values: tensorOf(f, "labels") };
+  return { e, model, input, batchLabels, fixtureName, mode: f.meta.mode as TrainMode };
+}
+
+function checkCase(file: string, backend: Backend): void {
+  it(`${file.replace(".safetensors", "")} on ${backend.name}`, async () => {
+    const { records, metadata } = await readSafetensors(join(FIXTURES, file));
+    const f: Fixture = { meta: metadata ?? {}, byName: new Map(records.map((r) => [r.name, r])) };
+    const { e, model, input, batchLabels, fixtureName, mode } = build(f, backend);
+    const trainable = applyTrainMode(mode, model.parameterGroups());
+    assert.deepEqual(trainable.map(([n]) => fixtureName(n)).sort(), (JSON.parse(f.meta.trainable) as string[]).sort(), "trainable set");
+    const zeroInExact = new Set(JSON.parse(f.meta.zero_in_exact_arithmetic ?? "[]") as string[]);
+
+    // forward and loss
+    const enc = model.encoder.forward(input, ctx);
+    for (const [name, t] of [["out.last_hidden", enc.lastHidden], ["out.pooled", enc.pooled]] as [string, Tensor][]) {
+      const { abs } = compare(t.data, tensorOf(f, name));
+      assert.ok(abs <= 1e-4, `${name}: max abs diff ${abs}`);
+    }
+    e.release();
+    const logits = model.forward(input, ctx);
+    assert.ok(compare(logits.data, tensorOf(f, "out.logits")).abs <= 1e-4, "logits");
+    const loss = model.loss(logits, batchLabels);
+    assert.ok(compare(loss.data, tensorOf(f, "out.loss")).abs <= 1e-4, `loss ${loss.item()} vs ${tensorOf(f, "out.loss")[0]}`);
+
+    // gradients of one backward
+    e.backward(loss);
+    for (const [n, t] of trainable) {
+      const want = tensorOf(f, `grad.${fixtureName(n)}`);
+      const { rel, abs } = compare(t.grad ?? new Float32Array(t.size), want);
+      if (zeroInExact.has(fixtureName(n))) assert.ok(abs <= 1e-5, `grad ${n}: abs diff ${abs} (zero in exact arithmetic)`);
+      else assert.ok(rel <= 1e-3, `grad ${n} ${t.shape}: relative error ${rel} (max abs diff ${abs})`);
+    }
+    e.release();
+
+    // three optimizer steps, from the fixture's weights again (the gradients above are discarded)
+    for (const [, t] of trainable) t.zeroGrad();
+    const adam = new Adam(trainable, { variant: "bert", eps: 1e-6, weightDecay: 0.01 });
+    const sched = schedule("bert", Number(f.meta.init_lr), 10, 0.1);
+    const lrs: number[] = [];
+    for (let step = 0; step < 3; step++) {
+      for (const [, t] of trainable) t.zeroGrad();
+      e.backward(model.loss(model.forward(input, ctx), batchLabels));
+      e.release();
+      clipGradNorm(trainable.map(([, t]) => t), 1.0);
+      lrs.push(learningRate(sched, step));
+      adam.step(lrs[step]);
+    }
+    assert.ok(compare(lrs, tensorOf(f, "out.lr")).abs <= 1e-9, `learning rates ${lrs}`);
+    for (const [n, t] of trainable) {
+      const { abs } = compare(t.data, tensorOf(f, `step3.${fixtureName(n)}`));
+      assert.ok(abs <= 1e-4, `step3 ${n}: max abs diff ${abs}`);
+    }
+  });
+}
+
+describe("parity with the PyTorch reference", () => {
+  const files = readdirSync(FIXTURES).filter((f) => f.endsWith(".safetensors")).sort();
+  it("has the fixtures", () => assert.ok(files.length >= 9, `found ${files.length} fixtures`));
+  const backends = [refBackend, testBackend()].filter((b, i, all) => all.findIndex((x) => x.name === b.name) === i);
+  for (const backend of backends) for (const file of files) checkCase(file, backend);
+});

@@ -1,0 +1,4 @@
+// Task data: readers for the files users have, and batching (tokenise, bucket by length, pad, collate).
+export {
+  batchOrder, collate, encodeTagged, encodeText, type Batch, type EncodedExample, type TaggedInput, type TaskKind, type TextInput,
+} from "./batching.js";

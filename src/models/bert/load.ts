@@ -1,0 +1,31 @@
+// Loading a pretrained encoder from a model directory in any format the readers support: a Hugging Face
+// directory (config.json + model.safetensors / sharded / pytorch_model.bin) or Google's TF checkpoint
+// (bert_config.json + bert_model.ckpt.index/.data).
+import { basename } from "node:path";
+import type { Engine } from "../../autograd/index.js";
+import { ConfigError } from "../../errors.js";
+import { readCheckpointDir, toFloat32, type CheckpointFormat } from "../../io/index.js";
+import { fromGoogleConfig, fromHfConfig, type BertConfig } from "./config.js";
+import { BertModel } from "./model.js";
+import { mapCheckpoint } from "./weights.js";
+
+export interface Pretrained {
+  config: BertConfig;
+  model: BertModel;
+  format: CheckpointFormat;
+  /** Checkpoint tensors that are not encoder parameters (an MLM head, say), skipped. */
+  unexpected: string[];
+}
+
+export async function loadPretrained(engine: Engine, dir: string, options: { strict?: boolean } = {}): Promise<Pretrained> {
+  const found = await readCheckpointDir(dir);
+  if (!found.configJson || !found.configFile) throw new ConfigError(`${dir}: expected config.json or bert_config.json beside the weights, got neither`);
+  const config = basename(found.configFile) === "bert_config.json" ? fromGoogleConfig(found.configJson, found.configFile) : fromHfConfig(found.configJson, found.configFile);
+  const records = found.records
+    .filter((r) => r.dtype === "F32" || r.dtype === "F16" || r.dtype === "BF16" || r.dtype === "F64")
+    .map((r) => ({ name: r.name, shape: r.shape, data: toFloat32(r) }));
+  const mapped = mapCheckpoint(records, config, { allowUnexpected: !options.strict, source: found.weightsFile });
+  const model = new BertModel(engine, config);
+  model.loadWeights(mapped.params, found.weightsFile);
+  return { config, model, format: found.format, unexpected: mapped.unexpected };
+}

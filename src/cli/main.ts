@@ -3,6 +3,8 @@
 import { Command } from "commander";
 import { EngineError } from "../errors.js";
 import { backendChoiceFromEnv, loadBackend } from "../kernels/index.js";
+import { registerInit } from "./commands/init.js";
+import { registerTrain } from "./commands/train.js";
 
 const program = new Command()
   .name("adapterkit")
@@ -16,6 +18,9 @@ program
     const backend = loadBackend(backendChoiceFromEnv(process.env.ADAPTERKIT_BACKEND), (line) => console.error(line));
     console.log(`backend: ${backend.name}`);
   });
+
+registerInit(program);
+registerTrain(program);
 
 try {
   await program.parseAsync(process.argv);

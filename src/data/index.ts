@@ -2,3 +2,6 @@
 export {
   batchOrder, collate, encodeTagged, encodeText, type Batch, type EncodedExample, type TaggedInput, type TaskKind, type TextInput,
 } from "./batching.js";
+
+// readers: raw examples (text, labels, source line) from GLUE, TSV/CSV/JSONL and CoNLL files
+export * from "./readers/index.js";

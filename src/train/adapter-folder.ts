@@ -31,18 +31,21 @@ function json(value: unknown): string {
   return JSON.stringify(value, null, 2) + "\n";
 }
 
-/** Writes adapter `name` of the model (and the model's head, named headName) into dir. */
+/** Writes adapter `name` of the model (when it has one), its LayerNorms (when kept) and the head into dir. */
 export async function saveAdapterFolder(dir: string, model: TaskModel, name: string, base: BertConfig, headName = name): Promise<void> {
   const meta = { name, modelType: base.modelType, hiddenSize: base.hiddenSize };
-  const adapter = model.adapters.get(name);
   const files: Record<string, FileContents> = {
-    [ADAPTER_CONFIG_FILE]: json(adapterHubConfig(adapter.config, meta)),
-    [ADAPTER_WEIGHTS_FILE]: encodeSafetensors(adapter.namedParameters().map(([n, t]) =>
-      record(toAdapterHubName(base.modelType, name, n), t.shape, Float32Array.from(t.data)))),
     [HEAD_CONFIG_FILE]: json(headHubConfig(model.head.config, { ...meta, name: headName })),
     [HEAD_WEIGHTS_FILE]: encodeSafetensors(model.head.namedParameters().map(([n, t]) =>
       record(toHubHeadName(headName, n), t.shape, Float32Array.from(t.data)))),
   };
+  // head-only and layernorm-only runs have no adapter: their folder holds the head (and LayerNorms)
+  if (model.adapters.names().includes(name)) {
+    const adapter = model.adapters.get(name);
+    files[ADAPTER_CONFIG_FILE] = json(adapterHubConfig(adapter.config, meta));
+    files[ADAPTER_WEIGHTS_FILE] = encodeSafetensors(adapter.namedParameters().map(([n, t]) =>
+      record(toAdapterHubName(base.modelType, name, n), t.shape, Float32Array.from(t.data))));
+  }
   const norms = model.adapterLayerNormsOf(name);
   if (norms) {
     files[LAYERNORMS_FILE] = encodeSafetensors([...norms].map(([n, v]) => record(`${base.modelType}.${hfName(n)}`, [v.length], v)));

@@ -40,9 +40,8 @@ export class TaskModel {
     }
   }
 
-  /** Records the current LayerNorm values as the given adapter's own (after training or loading it). */
+  /** Records the current LayerNorm values as the given adapter's (or LayerNorm-only run's) own. */
   keepLayerNorms(name: string, values?: ReadonlyMap<string, Float32Array>): void {
-    this.adapters.get(name);
     const snapshot = values ? new Map([...values].map(([n, v]) => [n, Float32Array.from(v)])) : this.snapshotLayerNorms();
     for (const n of snapshot.keys()) {
       if (!this.baseLayerNorms.has(n)) throw new ConfigError(`adapter "${name}": unknown LayerNorm parameter "${n}"`);

@@ -1,0 +1,26 @@
+// Readers: task files to raw examples (text, label and source line), before any tokenisation.
+
+// what every reader returns
+export type { LabelKind, ReadResult, SkippedRow, TaggedExample, TextExample } from "./examples.js";
+
+// GLUE tasks by name
+export {
+  GLUE_TASK_NAMES, glueFilePath, glueTask, readGlue,
+  type GlueLayout, type GlueReadOptions, type GlueTask, type GlueTaskName,
+} from "./glue.js";
+
+// generic TSV / CSV / JSONL with column options
+export { readTextExamples } from "./read-text-examples.js";
+export { readDelimited } from "./delimited.js";
+export { readJsonl } from "./jsonl.js";
+export { parseCsvRecords, type CsvRecord } from "./csv-records.js";
+export type { ColumnRef, DelimitedReadOptions, JsonlReadOptions, TextReadOptions } from "./text-read-options.js";
+
+// CoNLL-2003 style token files and IOB schemes
+export { readConll, type ConllReadOptions } from "./conll.js";
+export { iob1ToIob2, iob2Violation, parseIobTag } from "./iob.js";
+
+// label vocabularies
+export {
+  classLabelIds, createLabelVocab, labelId, labelsFromExamples, multiLabelIds, tagIds, type LabelVocab,
+} from "./labels.js";

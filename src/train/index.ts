@@ -1,0 +1,20 @@
+// Training: what trains, the optimizer and schedule, the loop with checkpoints and resume, evaluation,
+// metrics, tasks, adapter folders and reports.
+export {
+  attachAdapter, copyWeights, loadAdapterFolder, loadHeadWeights, saveAdapterFolder, type LoadedAdapter,
+} from "./adapter-folder.js";
+export { loadCheckpoint, saveCheckpoint, type LoadedCheckpoint, type TrainerPosition, type TrainerState } from "./checkpoint.js";
+export { clipGradNorm } from "./clip.js";
+export { evaluate, type EvalResult, type Prediction } from "./evaluate.js";
+export {
+  runTraining, TrainingDivergedError, type EvalRecord, type History, type LoopArgs, type LoopConfig, type LoopEvents, type Score, type StepRecord,
+} from "./loop.js";
+export * from "./metrics.js";
+export { Adam, decays, type AdamOptions, type AdamState, type AdamVariant } from "./optim/adam.js";
+export { writeReport, type RunSummary } from "./report.js";
+export { learningRate, schedule, type Schedule, type ScheduleKind } from "./schedule.js";
+export { TaskModel } from "./task-model.js";
+export { resolveTask, type ResolvedTask, type TaskSpec } from "./tasks.js";
+export {
+  applyTrainMode, countParameters, TRAIN_MODES, type NamedTensor, type ParameterCounts, type ParameterGroups, type TrainMode,
+} from "./trainable.js";

@@ -505,6 +505,29 @@ static napi_value js_mse_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---- optimizer --------------------------------------------------------------------------------------------- */
+
+/* adamStep(param, m, v, grad, n, lr, beta1, beta2, eps, weightDecay, step, biasCorrection) */
+static napi_value js_adam_step(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!call_init(&c, env, info, "adamStep", 12)) return NULL;
+  const int64_t n = arg_offset(&c, 4, "n");
+  const double lr = arg_number(&c, 5, "lr");
+  const double beta1 = arg_number(&c, 6, "beta1");
+  const double beta2 = arg_number(&c, 7, "beta2");
+  const double eps = arg_number(&c, 8, "eps");
+  const double weight_decay = arg_number(&c, 9, "weightDecay");
+  const double step = arg_number(&c, 10, "step");
+  const bool bias_correction = arg_bool(&c, 11, "biasCorrection");
+  float *param = arg_f32(&c, 0, "param", (double)n, "n");
+  float *m = arg_f32(&c, 1, "m", (double)n, "n");
+  float *v = arg_f32(&c, 2, "v", (double)n, "n");
+  const float *grad = arg_f32_or_null(&c, 3, "grad", (double)n, "n");
+  if (c.failed) return NULL;
+  adam_step(param, m, v, grad, n, lr, beta1, beta2, eps, weight_decay, step, bias_correction ? 1 : 0);
+  return NULL;
+}
+
 /* ---- registration: the Backend method names ----------------------------------------------------------------- */
 
 #define METHOD(js_name, fn) {js_name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL}
@@ -543,6 +566,7 @@ NAPI_MODULE_INIT() {
       METHOD("bceWithLogitsBackward", js_bce_with_logits_backward),
       METHOD("mseForward", js_mse_forward),
       METHOD("mseBackward", js_mse_backward),
+      METHOD("adamStep", js_adam_step),
   };
   if (napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods) != napi_ok) {
     napi_throw_error(env, NULL, "adapterkit native: could not register the kernel functions");

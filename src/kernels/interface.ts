@@ -128,4 +128,16 @@ export interface Backend {
   mseForward(loss: FloatArray, pred: FloatArray, target: FloatArray, n: number): void;
   /** dPred[i] += dLoss * 2 (pred[i] - target[i]) / n. */
   mseBackward(dPred: FloatArray, pred: FloatArray, target: FloatArray, dLoss: number, n: number): void;
+
+  // ---- optimizer -------------------------------------------------------------------------------------
+  /**
+   * One Adam update of n parameters in place, moments m and v updated (grad null = zero gradient):
+   *   m = β1·m + (1-β1)·g;  v = β2·v + (1-β2)·g²
+   *   biasCorrection false (BERT's AdamWeightDecay): θ -= lr·(m/(√v + ε) + decay·θ)
+   *   biasCorrection true (torch AdamW, step t ≥ 1):  θ -= lr·decay·θ;  θ -= lr·(m/(1-β1^t)) / (√(v/(1-β2^t)) + ε)
+   */
+  adamStep(
+    param: FloatArray, m: FloatArray, v: FloatArray, grad: FloatArray | null, n: number,
+    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, biasCorrection: boolean,
+  ): void;
 }

@@ -340,3 +340,16 @@ describe("parity native vs ref: losses", () => {
       (be, x) => be.mseBackward(x.dPred, x.pred, x.target, 0.7, n), { atol: 1e-7 });
   }
 });
+
+describe("parity native vs ref: optimizer", () => {
+  for (const n of [1, 17, 1000]) {
+    for (const biasCorrection of [false, true]) {
+      for (const withGrad of [true, false]) {
+        const tag = `n=${n}${on(biasCorrection, "bias-corrected")}${on(!withGrad, "no gradient")}`;
+        parity(`adamStep ${tag}`, (rng) => ({
+          param: f32(rng, n), m: f32(rng, n, -0.1, 0.1), v: f32(rng, n, 0, 0.01), grad: withGrad ? f32(rng, n) : null,
+        }), (be, x) => be.adamStep(x.param, x.m, x.v, x.grad, n, 1e-3, 0.9, 0.999, 1e-6, 0.01, 3, biasCorrection), { atol: 1e-7 });
+      }
+    }
+  }
+});

@@ -9,6 +9,7 @@ import {
   bceWithLogitsBackward, bceWithLogitsForward, crossEntropyBackward, crossEntropyForward, mseBackward, mseForward,
 } from "./losses.js";
 import { biasAddBackward, biasAddForward, matmul } from "./matmul.js";
+import { adamStep } from "./optimizer.js";
 import { sumAxisBackward, sumAxisForward } from "./reductions.js";
 import { softmaxBackward, softmaxForward } from "./softmax.js";
 
@@ -24,4 +25,5 @@ export const refBackend: Backend = Object.freeze({
   gatherRowsForward, gatherRowsBackward, copyRows,
   sumAxisForward, sumAxisBackward,
   crossEntropyForward, crossEntropyBackward, bceWithLogitsForward, bceWithLogitsBackward, mseForward, mseBackward,
+  adamStep,
 });

@@ -54,28 +54,11 @@ export class Adam {
 
   /** One update with learning rate lr from the parameters' current gradients (missing gradient = zero). */
   step(lr: number): void {
-    const { beta1: b1, beta2: b2, eps } = this;
     this.state.step++;
-    const t = this.state.step;
-    const correction1 = this.variant === "torch" ? 1 - b1 ** t : 1;
-    const correction2 = this.variant === "torch" ? 1 - b2 ** t : 1;
     for (const [name, p] of this.params) {
-      const g = p.grad;
-      const m = this.state.m[name];
-      const v = this.state.v[name];
-      const theta = p.data;
       const decay = decays(name) ? this.weightDecay : 0;
-      for (let i = 0; i < p.size; i++) {
-        const gi = g ? g[i] : 0;
-        m[i] = b1 * m[i] + (1 - b1) * gi;
-        v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-        if (this.variant === "bert") {
-          theta[i] -= lr * (m[i] / (Math.sqrt(v[i]) + eps) + decay * theta[i]);
-        } else {
-          theta[i] -= lr * decay * theta[i];
-          theta[i] -= (lr * (m[i] / correction1)) / (Math.sqrt(v[i] / correction2) + eps);
-        }
-      }
+      p.engine.backend.adamStep(p.data, this.state.m[name], this.state.v[name], p.grad, p.size, lr,
+        this.beta1, this.beta2, this.eps, decay, this.state.step, this.variant === "torch");
     }
   }
 

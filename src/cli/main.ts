@@ -3,7 +3,10 @@
 import { Command } from "commander";
 import { EngineError } from "../errors.js";
 import { backendChoiceFromEnv, loadBackend } from "../kernels/index.js";
+import { registerEval } from "./commands/eval.js";
+import { registerInfo } from "./commands/info.js";
 import { registerInit } from "./commands/init.js";
+import { registerPredict } from "./commands/predict.js";
 import { registerTrain } from "./commands/train.js";
 
 const program = new Command()
@@ -21,6 +24,9 @@ program
 
 registerInit(program);
 registerTrain(program);
+registerEval(program);
+registerPredict(program);
+registerInfo(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,87 @@
+// The adapterkit command end to end on real data: init a small model with the real BERT vocab, train an
+// adapter on SST-2 rows, then eval, predict, info, and a killed-then-resumed run; plus one-line errors.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const CLI = join(ROOT, "dist/src/cli/main.js");
+const SHARED = resolve(ROOT, "../shared/data");
+const tmp = mkdtempSync(join(tmpdir(), "adapterkit-cli-"));
+const model = join(tmp, "model");
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", cwd: ROOT });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function ok(args: string[]): string {
+  const r = run(args);
+  assert.equal(r.code, 0, `adapterkit ${args.join(" ")} failed:\n${r.stderr}`);
+  return r.stdout;
+}
+
+const trainArgs = (out: string, extra: string[] = []): string[] => [
+  "train", "--model", model, "--task", "SST-2", "--data", join(SHARED, "glue"), "--max-train-examples", "96", "--max-dev-examples", "48",
+  "--epochs", "2", "--batch-size", "16", "--adapter-size", "16", "--checkpoint-every", "2", "--out", out, ...extra,
+];
+
+describe("adapterkit CLI", () => {
+  before(() => {
+    ok(["init", "--out", model, "--vocab", join(SHARED, "vocab/bert-base-uncased/vocab.txt"), "--layers", "2", "--hidden", "32", "--heads", "2", "--max-positions", "128"]);
+  });
+
+  it("trains an adapter and writes the adapter folder, metrics.json and report.html", () => {
+    const out = join(tmp, "run");
+    const stdout = ok(trainArgs(out));
+    assert.match(stdout, /dev accuracy: 0\.\d+/);
+    assert.match(stdout, /adapter: [\d.]+ MB in .*adapter \(base model [\d.]+ MB/);
+    for (const f of ["adapter/adapter_config.json", "adapter/adapter.safetensors", "adapter/model_head.safetensors", "adapter/adapterkit_layernorms.safetensors", "metrics.json", "report.html"]) {
+      assert.ok(existsSync(join(out, f)), `missing ${f}`);
+    }
+    const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
+    assert.equal(metrics.parameters.adapter, 2 * 2 * (2 * 32 * 16 + 16 + 32), "two Houlsby adapters per layer, m = 16");
+    assert.ok(metrics.final.accuracy >= 0 && metrics.final.accuracy <= 1);
+    assert.match(readFileSync(join(out, "report.html"), "utf8"), /<svg[^>]*>[\s\S]*Training loss/);
+
+    const evalOut = JSON.parse(ok(["eval", "--model", model, "--adapter-dir", join(out, "adapter"), "--task", "SST-2", "--data", join(SHARED, "glue"), "--max-examples", "48"]));
+    assert.equal(evalOut.examples, 48);
+    assert.ok(Math.abs(evalOut.accuracy - metrics.final.accuracy) < 1e-9, "eval reproduces the kept adapter's dev accuracy");
+
+    const input = join(tmp, "input.tsv");
+    writeFileSync(input, "sentence\na gorgeous , witty , seductive movie .\nthe plot is nothing but boilerplate clichés\n");
+    ok(["predict", "--model", model, "--adapter-dir", join(out, "adapter"), "--input", input, "--output", join(tmp, "preds.jsonl")]);
+    const preds = readFileSync(join(tmp, "preds.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    assert.equal(preds.length, 2);
+    for (const p of preds) {
+      assert.ok(p.label === "0" || p.label === "1");
+      assert.ok(Math.abs(p.probabilities["0"] + p.probabilities["1"] - 1) < 1e-5);
+    }
+    assert.match(ok(["info", "--model", model, "--adapter-dir", join(out, "adapter")]), /adapter "sst-2" \(custom, m = 16\)/);
+  });
+
+  it("a run stopped early and resumed ends with the same adapter as an uninterrupted run", () => {
+    ok(trainArgs(join(tmp, "whole")));
+    ok(trainArgs(join(tmp, "resumed"), ["--max-steps", "5"]));
+    ok(trainArgs(join(tmp, "resumed"), ["--resume"]));
+    const whole = JSON.parse(readFileSync(join(tmp, "whole/metrics.json"), "utf8"));
+    const resumed = JSON.parse(readFileSync(join(tmp, "resumed/metrics.json"), "utf8"));
+    assert.deepEqual(resumed.history.evals.map((e: { metrics: unknown }) => e.metrics), whole.history.evals.map((e: { metrics: unknown }) => e.metrics));
+    assert.deepEqual(readFileSync(join(tmp, "resumed/adapter/adapter.safetensors")), readFileSync(join(tmp, "whole/adapter/adapter.safetensors")));
+  });
+
+  it("bad input gets one line naming the file and the place, and exit code 1", () => {
+    const bad = join(tmp, "bad.tsv");
+    writeFileSync(bad, "sentence\tlabel\ngood movie\t1\nbad movie\tmaybe\n");
+    const r = run(["train", "--model", model, "--task", "file", "--train-file", bad, "--format", "tsv", "--text-column", "sentence", "--label-column", "label", "--label-kind", "class", "--dev-file", bad, "--out", join(tmp, "badrun")]);
+    assert.equal(r.code, 1);
+    const missing = run(["train", "--model", join(tmp, "nope"), "--task", "SST-2", "--data", join(SHARED, "glue"), "--out", join(tmp, "x")]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^adapterkit: .*nope/m);
+  });
+});

@@ -16,7 +16,8 @@
         "native/attention.c",
         "native/indexing.c",
         "native/reductions.c",
-        "native/losses.c"
+        "native/losses.c",
+        "native/optimizer.c"
       ],
       # IEEE semantics stay on: no -ffast-math (the reference parity tests depend on it).
       "cflags": ["-O3", "-march=native", "-fno-math-errno", "-Wall", "-Wextra"],

@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import { EngineError } from "../errors.js";
 import { backendChoiceFromEnv, loadBackend } from "../kernels/index.js";
+import { registerDemo } from "./commands/demo.js";
 import { registerEval } from "./commands/eval.js";
 import { registerInfo } from "./commands/info.js";
 import { registerInit } from "./commands/init.js";
@@ -22,6 +23,7 @@ program
     console.log(`backend: ${backend.name}`);
   });
 
+registerDemo(program);
 registerInit(program);
 registerTrain(program);
 registerEval(program);

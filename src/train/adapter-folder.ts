@@ -17,10 +17,10 @@ import type { TaskModel } from "./task-model.js";
 
 export interface LoadedAdapter {
   name: string;
-  config: BottleneckConfig;
+  /** null for a folder from a head-only or LayerNorm-only run. */
+  adapter: { config: BottleneckConfig; weights: Map<string, Float32Array> } | null; // weights by AdapterKit name (layers.<i>.<point>.<down|up>.<weight|bias>)
   modelType: string;
   hiddenSize: number;
-  weights: Map<string, Float32Array>; // AdapterKit adapter names (layers.<i>.<point>.<down|up>.<weight|bias>)
   layerNorms: Map<string, Float32Array> | null; // AdapterKit base names (encoder.layers.<i>.attn.norm.weight ...)
   head: { name: string; config: HeadConfig; weights: Map<string, Float32Array> } | null;
 }
@@ -82,17 +82,23 @@ async function readWeights(path: string, rename: (key: string) => string | null)
 
 export async function loadAdapterFolder(dir: string): Promise<LoadedAdapter> {
   const configPath = join(dir, ADAPTER_CONFIG_FILE);
-  const { config, name, hiddenSize, modelType } = parseAdapterHubConfig(await readJson(configPath), configPath);
-  const weights = await readWeights(join(dir, ADAPTER_WEIGHTS_FILE), (key) => fromAdapterHubName(name, key));
+  const headConfigPath = join(dir, HEAD_CONFIG_FILE);
+  const hasAdapter = existsSync(configPath) || !existsSync(headConfigPath); // a missing folder reports adapter_config.json
+  const hub = hasAdapter ? parseAdapterHubConfig(await readJson(configPath), configPath) : null;
+  let head: LoadedAdapter["head"] = null;
+  let meta = hub ? { name: hub.name, hiddenSize: hub.hiddenSize, modelType: hub.modelType } : null;
+  if (existsSync(headConfigPath)) {
+    const raw = await readJson(headConfigPath);
+    const parsed = parseHeadHubConfig(raw, headConfigPath);
+    head = { ...parsed, weights: await readWeights(join(dir, HEAD_WEIGHTS_FILE), (key) => fromHubHeadName(parsed.name, key)) };
+    const top = raw as { hidden_size?: unknown; model_type?: unknown };
+    meta ??= { name: parsed.name, hiddenSize: Number(top.hidden_size), modelType: String(top.model_type ?? "bert") };
+  }
+  if (!meta) throw new FormatError(`${dir}: expected ${ADAPTER_CONFIG_FILE} or ${HEAD_CONFIG_FILE}, got neither`);
+  const adapter = hub ? { config: hub.config, weights: await readWeights(join(dir, ADAPTER_WEIGHTS_FILE), (key) => fromAdapterHubName(hub.name, key)) } : null;
   const normsPath = join(dir, LAYERNORMS_FILE);
   const layerNorms = existsSync(normsPath) ? await readWeights(normsPath, layerNormName) : null;
-  let head: LoadedAdapter["head"] = null;
-  const headConfigPath = join(dir, HEAD_CONFIG_FILE);
-  if (existsSync(headConfigPath)) {
-    const parsed = parseHeadHubConfig(await readJson(headConfigPath), headConfigPath);
-    head = { ...parsed, weights: await readWeights(join(dir, HEAD_WEIGHTS_FILE), (key) => fromHubHeadName(parsed.name, key)) };
-  }
-  return { name, config, modelType, hiddenSize, weights, layerNorms, head };
+  return { ...meta, adapter, layerNorms, head };
 }
 
 // bert.encoder.layer.3.attention.output.LayerNorm.weight -> encoder.layers.3.attn.norm.weight
@@ -114,10 +120,12 @@ export function copyWeights(target: readonly (readonly [string, { shape: readonl
   for (const [n, t] of target) t.data.set(weights.get(n) ?? new Float32Array(0));
 }
 
-/** Adds a loaded adapter to a set (and its LayerNorms to the task model), ready to activate. */
+/** Adds a loaded adapter to a set (and its LayerNorms to the task model), ready to activate by name. */
 export function attachAdapter(model: TaskModel, adapters: AdapterSet, loaded: LoadedAdapter, source: string): void {
-  const adapter = adapters.add(loaded.name, loaded.config);
-  copyWeights(adapter.namedParameters(), loaded.weights, source);
+  if (loaded.adapter) {
+    const adapter = adapters.add(loaded.name, loaded.adapter.config);
+    copyWeights(adapter.namedParameters(), loaded.adapter.weights, source);
+  }
   if (loaded.layerNorms) model.keepLayerNorms(loaded.name, loaded.layerNorms);
 }
 

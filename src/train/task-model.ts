@@ -30,9 +30,10 @@ export class TaskModel {
     return this.head.loss(logits, labels);
   }
 
-  /** Runs `name` (or the plain base for null) from now on, with that adapter's LayerNorms. */
+  /** Runs adapter `name` (or the plain base for null) from now on, with the LayerNorms kept under that name. */
   activate(name: string | null): void {
-    this.adapters.activate(name);
+    // a LayerNorm-only or head-only run has LayerNorms under its name but no adapter
+    this.adapters.activate(name !== null && this.adapters.names().includes(name) ? name : null);
     const norms = (name !== null ? this.adapterLayerNorms.get(name) : undefined) ?? this.baseLayerNorms;
     for (const [n, t] of this.layerNormTensors()) {
       const values = norms.get(n);

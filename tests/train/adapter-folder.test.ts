@@ -50,7 +50,7 @@ describe("adapter folders", () => {
 
     const loaded = await loadAdapterFolder(dir);
     assert.equal(loaded.name, "sst2");
-    assert.deepEqual(loaded.config, adapter.config);
+    assert.deepEqual(loaded.adapter?.config, adapter.config);
     const fresh = taskModel(9);
     attachAdapter(fresh, fresh.adapters, loaded, dir);
     fresh.activate("sst2");

@@ -10,5 +10,19 @@ export { Rng, type RngState } from "./rng.js";
 // kernels: one contract, a reference and a native implementation
 export { backendChoiceFromEnv, loadBackend, type Backend, type BackendChoice, type FloatArray } from "./kernels/index.js";
 
+// checkpoint and file formats; tokenizers
+export * from "./io/index.js";
+export * from "./tokenize/index.js";
+
 // autograd: tensors, tape, engine, ops
 export * from "./autograd/index.js";
+
+// building blocks, task data, models, adapters, heads
+export * from "./nn/index.js";
+export * from "./data/index.js";
+export * from "./models/index.js";
+export * from "./adapters/index.js";
+export * from "./heads/index.js";
+
+// training: modes, optimizer, schedule, loop, evaluation, metrics, adapter folders, reports
+export * from "./train/index.js";

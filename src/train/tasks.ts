@@ -13,10 +13,11 @@ import type { Prediction } from "./evaluate.js";
 import type { Score } from "./loop.js";
 import { accuracy, binaryF1, entityF1, looseMicroF1, matthewsCorrcoef, pearson, spearman } from "./metrics.js";
 
-export type TaskSpec =
+/** skipMalformed: skip (and count) malformed rows instead of stopping at the first. */
+export type TaskSpec = { skipMalformed?: boolean } & (
   | { source: "glue"; name: string; dataDir: string }
   | { source: "file"; name: string; trainFile: string; devFile?: string; read: TextReadOptions; kind: Exclude<TaskKind, "tagging"> }
-  | { source: "conll"; name: string; trainFile: string; devFile?: string };
+  | { source: "conll"; name: string; trainFile: string; devFile?: string });
 
 export interface ResolvedTask {
   name: string;
@@ -84,12 +85,14 @@ function taggingScore(labels: readonly string[]) {
 
 export function resolveTask(spec: TaskSpec): ResolvedTask {
   if (spec.source === "conll") {
-    const train = readConll(spec.trainFile);
-    const dev = spec.devFile ? readConll(spec.devFile) : null;
+    const skipMalformed = spec.skipMalformed ?? false;
+    const train = readConll(spec.trainFile, { skipMalformed });
+    const dev = spec.devFile ? readConll(spec.devFile, { skipMalformed }) : null;
     const labels = labelsFromExamples(train.examples);
     const ids = new Map(labels.map((l, i) => [l, i]));
     return {
-      name: spec.name, kind: "tagging", labels, primaryMetric: "f1", skipped: [],
+      name: spec.name, kind: "tagging", labels, primaryMetric: "f1",
+      skipped: [...train.skipped.map((x) => ({ file: train.file, ...x })), ...(dev?.skipped ?? []).map((x) => ({ file: dev?.file ?? "", ...x }))],
       encode: (tokenizer, maxLength) => ({
         train: encodeTagged(tokenizer, taggedInputs(train), ids, maxLength),
         dev: dev ? encodeTagged(tokenizer, taggedInputs(dev), ids, maxLength) : null,
@@ -105,14 +108,15 @@ export function resolveTask(spec: TaskSpec): ResolvedTask {
   let metricNames: string[];
   if (spec.source === "glue") {
     const task = glueTask(spec.name);
-    train = readGlue({ dataDir: spec.dataDir, task: task.name, split: "train" });
-    dev = readGlue({ dataDir: spec.dataDir, task: task.name, split: task.name === "MNLI" ? "dev_matched" : "dev" });
+    train = readGlue({ dataDir: spec.dataDir, task: task.name, split: "train", skipMalformed: spec.skipMalformed });
+    dev = readGlue({ dataDir: spec.dataDir, task: task.name, split: task.name === "MNLI" ? "dev_matched" : "dev", skipMalformed: spec.skipMalformed });
     kind = task.labels === null ? "regression" : "classification";
     labels = task.labels === null ? ["score"] : [...task.labels];
     metricNames = GLUE_METRICS[task.name] ?? ["accuracy"];
   } else {
-    train = readTextExamples(spec.trainFile, spec.read);
-    dev = spec.devFile ? readTextExamples(spec.devFile, spec.read) : null;
+    const read = { ...spec.read, skipMalformed: spec.skipMalformed };
+    train = readTextExamples(spec.trainFile, read);
+    dev = spec.devFile ? readTextExamples(spec.devFile, read) : null;
     kind = spec.kind;
     labels = kind === "regression" ? ["score"] : labelsFromExamples(train.examples);
     metricNames = kind === "classification" ? ["accuracy", "f1", "mcc"] : [];

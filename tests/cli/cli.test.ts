@@ -76,10 +76,23 @@ describe("adapterkit CLI", () => {
   });
 
   it("bad input gets one line naming the file and the place, and exit code 1", () => {
+    const good = join(tmp, "good.tsv");
+    writeFileSync(good, "sentence\tlabel\ngood movie\t1\nbad movie\t0\n");
     const bad = join(tmp, "bad.tsv");
     writeFileSync(bad, "sentence\tlabel\ngood movie\t1\nbad movie\tmaybe\n");
-    const r = run(["train", "--model", model, "--task", "file", "--train-file", bad, "--format", "tsv", "--text-column", "sentence", "--label-column", "label", "--label-kind", "class", "--dev-file", bad, "--out", join(tmp, "badrun")]);
+    const fileTask = (dev: string, extra: string[] = [], trainFile = good): string[] => ["train", "--model", model, "--task", "file", "--train-file", trainFile, "--format", "tsv",
+      "--text-column", "sentence", "--label-column", "label", "--dev-file", dev, "--adapter-size", "8", "--epochs", "1", "--out", join(tmp, "badrun"), ...extra];
+    const r = run(fileTask(bad));
     assert.equal(r.code, 1);
+    assert.match(r.stderr, /bad\.tsv:3: unknown label "maybe"/);
+    const ragged = join(tmp, "ragged.tsv");
+    writeFileSync(ragged, "sentence\tlabel\ngood movie\t1\nbad\tmovie\t0\nfine film\t0\n");
+    const stopped = run(fileTask(good, [], ragged));
+    assert.equal(stopped.code, 1);
+    assert.match(stopped.stderr, /ragged\.tsv:3: /);
+    const skipped = run(fileTask(ragged, ["--skip-malformed"], ragged));
+    assert.equal(skipped.code, 0, skipped.stderr);
+    assert.match(skipped.stderr, /skipped 2 malformed row\(s\): .*ragged\.tsv:3/);
     const missing = run(["train", "--model", join(tmp, "nope"), "--task", "SST-2", "--data", join(SHARED, "glue"), "--out", join(tmp, "x")]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /^adapterkit: .*nope/m);

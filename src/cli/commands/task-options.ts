@@ -15,6 +15,7 @@ export interface TaskFlags {
   labelColumn?: string;
   labelKind?: LabelKind;
   header?: boolean;
+  skipMalformed?: boolean;
 }
 
 export function addTaskOptions(cmd: Command): Command {
@@ -28,7 +29,8 @@ export function addTaskOptions(cmd: Command): Command {
     .option("--text-pair-column <column>", "file task: second text column for pair tasks")
     .option("--label-column <column>", "file task: label column")
     .option("--label-kind <kind>", "file task: class, float (regression) or multilabel", "class")
-    .option("--no-header", "file task: the TSV/CSV has no header row");
+    .option("--no-header", "file task: the TSV/CSV has no header row")
+    .option("--skip-malformed", "skip malformed rows (counted and listed) instead of stopping at the first");
 }
 
 const column = (value: string): string | number => (/^\d+$/.test(value) ? Number(value) : value);
@@ -37,7 +39,7 @@ export function taskSpec(flags: TaskFlags): TaskSpec {
   const task = flags.task.toLowerCase();
   if (task === "conll") {
     if (!flags.trainFile) throw new ConfigError("--task conll: expected --train-file (and --dev-file), got none");
-    return { source: "conll", name: "conll", trainFile: flags.trainFile, devFile: flags.devFile };
+    return { source: "conll", name: "conll", trainFile: flags.trainFile, devFile: flags.devFile, skipMalformed: flags.skipMalformed };
   }
   if (task === "file") {
     if (!flags.trainFile || !flags.format || !flags.textColumn) throw new ConfigError("--task file: expected --train-file, --format and --text-column");
@@ -50,8 +52,8 @@ export function taskSpec(flags: TaskFlags): TaskSpec {
     };
     const read = flags.format === "jsonl" ? { format: "jsonl" as const, ...common } : { format: flags.format, header: flags.header ?? true, ...common };
     const kind = labelKind === "float" ? "regression" : labelKind === "multilabel" ? "multilabel" : "classification";
-    return { source: "file", name: "file", trainFile: flags.trainFile, devFile: flags.devFile, read, kind };
+    return { source: "file", name: "file", trainFile: flags.trainFile, devFile: flags.devFile, read, kind, skipMalformed: flags.skipMalformed };
   }
   if (!flags.data) throw new ConfigError(`--task ${flags.task}: expected --data <GLUE folder> (e.g. ../shared/data/glue), got none`);
-  return { source: "glue", name: flags.task, dataDir: flags.data };
+  return { source: "glue", name: flags.task, dataDir: flags.data, skipMalformed: flags.skipMalformed };
 }

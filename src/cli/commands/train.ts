@@ -59,6 +59,9 @@ export async function train(flags: TrainFlags): Promise<void> {
   const { engine, pretrained, tokenizer } = session;
   const config = pretrained.config;
   const task = resolveTask(taskSpec(flags));
+  if (task.skipped.length) {
+    log(`skipped ${task.skipped.length} malformed row(s): ${task.skipped.slice(0, 3).map((x) => `${x.file}:${x.line} (${x.reason})`).join("; ")}${task.skipped.length > 3 ? "; ..." : ""}`);
+  }
   const encoded = task.encode(tokenizer, flags.maxSeqLength);
   const trainSet = flags.maxTrainExamples ? encoded.train.slice(0, flags.maxTrainExamples) : encoded.train;
   const devSet = encoded.dev && flags.maxDevExamples ? encoded.dev.slice(0, flags.maxDevExamples) : encoded.dev;

@@ -5,14 +5,23 @@ import { FormatError } from "../errors.js";
 
 const MAX_READ = 1 << 30;
 
-/** Opens `path` for reading; a missing file is a FormatError "<label>: file not found at <path>". */
+/**
+ * Opens `path` for reading; a missing file is a FormatError "<label>: file not found at <path>", and so is a
+ * directory (opening one succeeds, and only the first read would fail, with a bare EISDIR).
+ */
 export async function openForRead(path: string, label: string): Promise<FileHandle> {
+  let handle: FileHandle;
   try {
-    return await open(path, "r");
+    handle = await open(path, "r");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new FormatError(`${label}: file not found at ${path}`);
     throw error;
   }
+  if ((await handle.stat()).isDirectory()) {
+    await handle.close();
+    throw new FormatError(`${label}: expected a file at ${path}, got a directory`);
+  }
+  return handle;
 }
 
 /** Fills `bytes` from file offset `position`; a file ending early is a FormatError naming the offset. */

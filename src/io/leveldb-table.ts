@@ -28,6 +28,20 @@ const TRAILER_BYTES = 5;
 const MAGIC_LO = 0x8b80fb57;
 const MAGIC_HI = 0xdb477524;
 
+/**
+ * Bound on the key bytes a table may decode to: max(64 x the file size, 64 MiB). Prefix compression lets a
+ * 3-byte entry stand for a key as long as the one before it, so a crafted 1 MB block (one 500 KB key, then
+ * 100000 entries sharing it) would otherwise expand to 50 GB. A TF index decodes to about its own size.
+ */
+const MAX_KEY_EXPANSION = 64;
+const MIN_KEY_BUDGET = 64 << 20;
+
+/** Key bytes the table may still decode to (see MAX_KEY_EXPANSION). */
+interface KeyBudget {
+  limit: number;
+  left: number;
+}
+
 function hex(n: number): string {
   return `0x${n.toString(16).padStart(8, "0")}`;
 }
@@ -66,7 +80,7 @@ function readBlock(file: Uint8Array, handle: BlockHandle, what: string, label: s
 }
 
 /** The entries of one block, checking the restart array against the entries it points at. */
-function decodeBlock(block: Uint8Array, where: string, label: string): TableEntry[] {
+function decodeBlock(block: Uint8Array, where: string, label: string, keyBudget: KeyBudget): TableEntry[] {
   const at = `${label}: ${where}`;
   if (block.length < 4) throw new FormatError(`${at}: ${block.length} bytes, too short for the restart count`);
   const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
@@ -87,6 +101,10 @@ function decodeBlock(block: Uint8Array, where: string, label: string): TableEntr
     pos = valueLength.next;
     if (shared.value > key.length) throw new FormatError(`${at}: entry at ${entryAt} shares ${shared.value} bytes of a ${key.length}-byte previous key`);
     if (pos + nonShared.value + valueLength.value > restartsAt) throw new FormatError(`${at}: entry at ${entryAt} runs past the entries (${restartsAt} bytes)`);
+    keyBudget.left -= shared.value + nonShared.value;
+    if (keyBudget.left < 0) {
+      throw new FormatError(`${at}: entry at ${entryAt} (a ${shared.value + nonShared.value}-byte key) takes the table's decoded keys past ${keyBudget.limit} bytes (${MAX_KEY_EXPANSION}x the file size, at least 64 MiB); the shared-prefix lengths are corrupt`);
+    }
     const next = new Uint8Array(shared.value + nonShared.value);
     next.set(key.subarray(0, shared.value));
     next.set(block.subarray(pos, pos + nonShared.value), shared.value);
@@ -122,12 +140,21 @@ export function readTable(file: Uint8Array, label: string): TableEntry[] {
   const footer = file.subarray(footerAt, footerAt + 40);
   const metaindex = decodeHandle(footer, 0, `${label}: footer`);
   const index = decodeHandle(footer, metaindex.next, `${label}: footer`);
-  const indexEntries = decodeBlock(readBlock(file, index.handle, "index", label), "index block", label);
+  const limit = Math.max(MAX_KEY_EXPANSION * file.length, MIN_KEY_BUDGET);
+  const keyBudget: KeyBudget = { limit, left: limit };
+  const indexEntries = decodeBlock(readBlock(file, index.handle, "index", label), "index block", label, keyBudget);
   const entries: TableEntry[] = [];
-  for (const indexEntry of indexEntries) {
+  let dataEnd = 0; // where the previous data block's trailer ends
+  for (const [i, indexEntry] of indexEntries.entries()) {
     const { handle } = decodeHandle(indexEntry.value, 0, `${label}: index block`);
+    // Data blocks are written one after another and each is indexed once; handles that go back (to the same
+    // block, say) would make a small file decode one large block again per index entry.
+    if (handle.offset < dataEnd) {
+      throw new FormatError(`${label}: index entry ${i} points at a data block at offset ${handle.offset}, before the end (${dataEnd}) of the block before it; expected blocks in file order, each indexed once`);
+    }
+    dataEnd = handle.offset + handle.size + TRAILER_BYTES;
     const where = `data block at offset ${handle.offset}`;
-    for (const entry of decodeBlock(readBlock(file, handle, "data", label), where, label)) {
+    for (const entry of decodeBlock(readBlock(file, handle, "data", label), where, label, keyBudget)) {
       const previous = entries[entries.length - 1];
       if (previous !== undefined && compareBytes(previous.key, entry.key) >= 0) {
         throw new FormatError(`${label}: ${where}: key "${new TextDecoder().decode(entry.key)}" is not after "${new TextDecoder().decode(previous.key)}"`);

@@ -107,7 +107,7 @@ export function unpickle<T>(bytes: Uint8Array, label: string, policy: UnpicklePo
   };
   const append = (target: PickleValue<T>, items: PickleValue<T>[]): void => {
     if (target === null || typeof target !== "object" || target.kind !== "list") return fail(`APPEND(S) on ${pickleTypeName(target)}, expected a list`);
-    target.items.push(...items);
+    for (const item of items) target.items.push(item); // not push(...items): APPENDS may carry 10^6 items
   };
   const memoGet = (index: number): void => {
     const value = memo.get(index);

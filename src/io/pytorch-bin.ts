@@ -191,44 +191,83 @@ export function parsePytorchBin(bytes: Uint8Array, fileLabel: string, options: P
   if (root === null || typeof root !== "object" || root.kind !== "dict") {
     throw new FormatError(`${label}: data.pkl holds a ${pickleTypeName(root)}, expected a state dict (name -> tensor)`);
   }
-  const storages = new Map<string, Uint8Array>();
-  const storageBytes = (name: string, ref: StorageRef): Uint8Array => {
+  const storages = new Map<string, LoadedStorage>();
+  const loadStorage = (name: string, ref: StorageRef): LoadedStorage => {
     const cached = storages.get(ref.key);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      // Bytes sized for the first reference must not be read as more elements, or as another type.
+      if (cached.ref.dtype !== ref.dtype || cached.ref.numel !== ref.numel) {
+        throw new FormatError(`${label}: tensor "${name}": storage "${ref.key}" is referenced as ${ref.numel} ${ref.dtype} elements, but earlier as ${cached.ref.numel} ${cached.ref.dtype} elements`);
+      }
+      return cached;
+    }
     const entry = entries.get(`${archive}/data/${ref.key}`);
     if (entry === undefined) throw new FormatError(`${label}: tensor "${name}": storage "${archive}/data/${ref.key}" is missing from the archive`);
     const data = readZipEntry(bytes, entry, label);
     if (data.length !== ref.numel * DTYPE_BYTES[ref.dtype]) {
       throw new FormatError(`${label}: tensor "${name}": storage "${ref.key}" has ${data.length} bytes, expected ${ref.numel} ${ref.dtype} elements (${ref.numel * DTYPE_BYTES[ref.dtype]} bytes)`);
     }
-    storages.set(ref.key, data);
-    return data;
+    const loaded: LoadedStorage = { ref, bytes: data, copiedBytes: 0 };
+    storages.set(ref.key, loaded);
+    return loaded;
   };
+  // Identical views (tied weights: one tensor under two names, memoized or not) share one record's data, so
+  // each is copied and upcast once however many names point at it.
+  const views = new Map<string, TensorRecord>();
   return root.entries.map(([key, value]) => {
     if (typeof key !== "string") throw new FormatError(`${label}: state dict key is a ${pickleTypeName(key)}, expected str`);
     if (value === null || typeof value !== "object" || value.kind !== "extension" || value.value.kind !== "tensor") {
       throw new FormatError(`${label}: state dict value "${key}" is a ${pickleTypeName(value)}, expected a tensor; hint: a training checkpoint holds more than weights, save model.state_dict() alone`);
     }
-    const record = materialize(key, value.value, storageBytes(key, value.value.storage), label);
-    return options.keepHalf ? record : upcastHalf(record);
+    const tensor = value.value;
+    const viewId = `${tensor.storage.key}:${tensor.storage.dtype}:${tensor.offset}:${formatShape(tensor.shape)}:${formatShape(tensor.stride)}`;
+    let record = views.get(viewId);
+    if (record === undefined) {
+      const materialized = materialize(key, tensor, loadStorage(key, tensor.storage), label);
+      record = options.keepHalf ? materialized : upcastHalf(materialized);
+      views.set(viewId, record);
+    }
+    return { ...record, name: key };
   });
 }
 
-/** The contiguous record of a tensor view, after checking the view stays inside its storage. */
-function materialize(name: string, tensor: TensorRef, storage: Uint8Array, label: string): TensorRecord {
-  const { dtype, numel: storageNumel } = tensor.storage;
+/** A storage's bytes, and how many of them strided views have copied so far. */
+interface LoadedStorage {
+  ref: StorageRef;
+  bytes: Uint8Array;
+  copiedBytes: number;
+}
+
+/**
+ * The contiguous record of a tensor view, after checking the view stays inside its storage and, before
+ * anything is allocated, that it is no larger than the storage.
+ */
+function materialize(name: string, tensor: TensorRef, storage: LoadedStorage, label: string): TensorRecord {
+  const { dtype, key, numel: storageNumel } = tensor.storage;
   const itemBytes = DTYPE_BYTES[dtype];
   const numel = shapeSize(tensor.shape);
+  const view = `view (offset ${tensor.offset}, size ${formatShape(tensor.shape)}, stride ${formatShape(tensor.stride)})`;
+  // Only a view that repeats elements (expand, stride 0) has more elements than its storage; such a view of
+  // a few bytes could claim gigabytes.
+  if (numel > storageNumel) {
+    throw new FormatError(`${label}: tensor "${name}": ${view} has ${numel} elements, more than its ${storageNumel}-element storage "${key}"; views that repeat elements (expand, stride 0) are not supported; hint: save tensor.contiguous()`);
+  }
   let last = tensor.offset;
   for (let d = 0; d < tensor.shape.length; d++) last += (tensor.shape[d] - 1) * tensor.stride[d];
   if (numel > 0 && last >= storageNumel) {
-    throw new FormatError(`${label}: tensor "${name}": view (offset ${tensor.offset}, size ${formatShape(tensor.shape)}, stride ${formatShape(tensor.stride)}) reaches element ${last} of a ${storageNumel}-element storage`);
+    throw new FormatError(`${label}: tensor "${name}": ${view} reaches element ${last} of a ${storageNumel}-element storage`);
   }
   if (isContiguous(tensor.shape, tensor.stride)) {
     const begin = tensor.offset * itemBytes;
-    return recordFromBytes(name, dtype, tensor.shape, storage.subarray(begin, begin + numel * itemBytes));
+    return recordFromBytes(name, dtype, tensor.shape, storage.bytes.subarray(begin, begin + numel * itemBytes));
   }
-  return recordFromBytes(name, dtype, tensor.shape, gather(storage, itemBytes, tensor.offset, tensor.shape, tensor.stride));
+  // Strided views are copied; distinct views of one storage (q/k/v slices, a transpose) copy at most the
+  // storage once over, so many overlapping views cannot multiply a small file into a huge allocation.
+  storage.copiedBytes += numel * itemBytes;
+  if (storage.copiedBytes > storage.bytes.length) {
+    throw new FormatError(`${label}: tensor "${name}": strided views of storage "${key}" copy ${storage.copiedBytes} bytes, more than its ${storage.bytes.length}; overlapping strided views are not supported; hint: save tensor.contiguous()`);
+  }
+  return recordFromBytes(name, dtype, tensor.shape, gather(storage.bytes, itemBytes, tensor.offset, tensor.shape, tensor.stride));
 }
 
 /** Reads a torch.save zip archive holding a state dict (e.g. pytorch_model.bin). */

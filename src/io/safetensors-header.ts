@@ -5,6 +5,7 @@
 //   offset, to tile the data section exactly (no overlap, no gap, no trailing bytes), so valid files do.
 import { formatShape, shapeSize, type DType } from "../dtype.js";
 import { FormatError } from "../errors.js";
+import { jsonPreview } from "./json-preview.js";
 import { DTYPE_BYTES } from "./tensor-record.js";
 
 /** Upper bound on the JSON header; the reference implementation uses the same 100 MB limit. */
@@ -60,13 +61,13 @@ function parseEntry(name: string, value: unknown, dataBytes: number, label: stri
   if (!isObject(value)) throw new FormatError(`${at}: expected an object {dtype, shape, data_offsets}, got ${describe(value)}`);
   const { dtype, shape, data_offsets: offsets } = value;
   if (!isDType(dtype)) {
-    throw new FormatError(`${at}: unknown dtype ${JSON.stringify(dtype)}; expected one of ${SAFETENSORS_DTYPES.join(", ")}`);
+    throw new FormatError(`${at}: unknown dtype ${jsonPreview(dtype)}; expected one of ${SAFETENSORS_DTYPES.join(", ")}`);
   }
   if (!Array.isArray(shape) || !shape.every(isCount)) {
-    throw new FormatError(`${at}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw new FormatError(`${at}: shape must be an array of non-negative integers, got ${jsonPreview(shape)}`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
-    throw new FormatError(`${at}: data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(offsets)}`);
+    throw new FormatError(`${at}: data_offsets must be [begin, end] with 0 <= begin <= end, got ${jsonPreview(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
   const dims = shape as number[];

@@ -4,6 +4,7 @@
 import { access, readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FormatError } from "../errors.js";
+import { jsonPreview } from "./json-preview.js";
 import { readSafetensors, type SafetensorsReadOptions } from "./safetensors.js";
 import type { TensorRecord } from "./tensor-record.js";
 
@@ -23,7 +24,9 @@ async function parseIndex(indexPath: string, label: string): Promise<Map<string,
   try {
     text = await readFile(indexPath, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new FormatError(`${label}: file not found at ${indexPath}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new FormatError(`${label}: file not found at ${indexPath}`);
+    if (code === "EISDIR") throw new FormatError(`${label}: expected a file at ${indexPath}, got a directory`);
     throw error;
   }
   let parsed: unknown;
@@ -39,7 +42,7 @@ async function parseIndex(indexPath: string, label: string): Promise<Map<string,
   for (const [name, shard] of Object.entries(parsed.weight_map)) {
     // Shards live beside the index; a path would let an index point anywhere on disk.
     if (typeof shard !== "string" || shard === "" || /[\\/]/.test(shard) || shard === "." || shard === "..") {
-      throw new FormatError(`${label}: weight_map["${name}"] must be a shard file name beside the index, got ${JSON.stringify(shard)}`);
+      throw new FormatError(`${label}: weight_map["${name}"] must be a shard file name beside the index, got ${jsonPreview(shard)}`);
     }
     weightMap.set(name, shard);
   }

@@ -173,8 +173,18 @@ export function parseTfCheckpointIndex(bytes: Uint8Array, fileLabel: string): Tf
     throw new FormatError(`${label}: the first entry must be the header (key ""); ${first === undefined ? "the table is empty" : "it is missing"}`);
   }
   const header = parseHeader(first.value, label);
-  const entries = table.slice(1).map((e) => parseEntry(decoder.decode(e.key), e.value, header.numShards, label));
+  const entries = table.slice(1).map((e, i) => parseEntry(decodeKey(decoder, e.key, i + 1, label), e.value, header.numShards, label));
   return { ...header, entries };
+}
+
+/** A tensor name: the table key as UTF-8 (TextDecoder's own TypeError would not name the file or key). */
+function decodeKey(decoder: TextDecoder, key: Uint8Array, index: number, label: string): string {
+  try {
+    return decoder.decode(key);
+  } catch {
+    const hex = Array.from(key.subarray(0, 32), (b) => b.toString(16).padStart(2, "0")).join(" ");
+    throw new FormatError(`${label}: key of table entry ${index} is not valid UTF-8 (bytes ${hex}${key.length > 32 ? " ..." : ""}); expected a tensor name`);
+  }
 }
 
 /** Lists the tensors of a checkpoint (name, dtype, shape, location, crc) without reading any data file. */
@@ -204,10 +214,16 @@ export async function readTfCheckpoint(path: string, options: TfCheckpointReadOp
     if (entry.slices > 0) throw new FormatError(`${indexLabel}: tensor "${entry.name}" is partitioned into ${entry.slices} slices; partitioned variables are not supported`);
     if (entry.dtype === undefined) throw new FormatError(`${indexLabel}: tensor "${entry.name}" has dtype ${entry.tfDTypeName}; expected one of ${SUPPORTED}`);
   }
+  // Only shards that hold tensors are opened: num_shards comes from the file, and may be 2^40.
+  const byShard = new Map<number, TfCheckpointEntry[]>();
+  for (const entry of index.entries) {
+    const entries = byShard.get(entry.shardId) ?? [];
+    entries.push(entry);
+    byShard.set(entry.shardId, entries);
+  }
   const byName = new Map<string, TensorRecord>();
-  for (let shard = 0; shard < index.numShards; shard++) {
-    const entries = index.entries.filter((e) => e.shardId === shard);
-    if (entries.length === 0) continue;
+  for (const shard of [...byShard.keys()].sort((a, b) => a - b)) {
+    const entries = byShard.get(shard) ?? [];
     for (const record of await readShard(tfDataFileName(prefix, shard, index.numShards), entries)) byName.set(record.name, record);
   }
   return index.entries.map((e) => {
@@ -225,6 +241,16 @@ async function readShard(dataPath: string, entries: TfCheckpointEntry[]): Promis
   });
   try {
     const fileSize = (await handle.stat()).size;
+    // BundleWriter writes each tensor once, one after another. Entries sharing bytes would let a small index
+    // read the same megabytes again for every name (and each read allocates).
+    let furthest: TfCheckpointEntry | undefined; // of the entries before, the one whose bytes end last
+    for (const entry of [...entries].sort((a, b) => a.offset - b.offset)) {
+      if (entry.size === 0) continue;
+      if (furthest !== undefined && entry.offset < furthest.offset + furthest.size) {
+        throw new FormatError(`${label}: tensor "${entry.name}" bytes [${entry.offset}, ${entry.offset + entry.size}) overlap tensor "${furthest.name}" [${furthest.offset}, ${furthest.offset + furthest.size})`);
+      }
+      furthest = entry;
+    }
     const records: TensorRecord[] = [];
     for (const entry of entries) {
       const dtype = entry.dtype;

@@ -167,5 +167,7 @@ export async function runTraining(args: LoopArgs): Promise<History> {
       await checkpoint();
     }
   }
+  const lastEval = history.evals.at(-1);
+  if (config.evalEverySteps !== null && position.step > 0 && lastEval?.step !== position.step) await evaluateDev(position.epoch - 1);
   return history;
 }

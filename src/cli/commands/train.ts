@@ -137,7 +137,8 @@ export async function train(flags: TrainFlags): Promise<void> {
   await writeReport(out, summary, history);
   const mb = (n: number): string => `${(n / 1e6).toFixed(2)} MB`;
   console.log(`dev ${task.primaryMetric}: ${bestMetrics[task.primaryMetric]?.toFixed(4) ?? "n/a"} (${Object.entries(bestMetrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ")})`);
-  console.log(`adapter: ${mb(adapterBytes)} in ${adapterDir}${modelBytes ? ` (base model ${mb(modelBytes)}, ${((100 * adapterBytes) / modelBytes).toFixed(1)}%)` : ""}`);
+  if (flags.mode === "full") console.log(`model: ${mb(await sizeOf([join(out, "model", "model.safetensors")]))} in ${join(out, "model")}; head in ${adapterDir}`);
+  else console.log(`adapter: ${mb(adapterBytes)} in ${adapterDir}${modelBytes ? ` (base model ${mb(modelBytes)}, ${((100 * adapterBytes) / modelBytes).toFixed(1)}%)` : ""}`);
   console.log(`report: ${join(out, "report.html")}; metrics: ${join(out, "metrics.json")}`);
 }
 

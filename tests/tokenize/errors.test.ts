@@ -1,14 +1,14 @@
 // Every loader error names the file and the line or key, and an unknown tokenizer.json component lists
 // the supported ones. These use only the tiny fixtures, so they run without the shared data.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { ConfigError, FormatError } from "../../src/errors.js";
 import { fromBpeFiles, fromTokenizerJson, fromVocabFile, loadTokenizer, parseTokenizerJson } from "../../src/tokenize/index.js";
 import { FIXTURES } from "./shared-data.js";
 import { tinyWordPieceJson } from "./tiny-json.js";
+import { withTempDir } from "../helpers/temp-dir.js";
 
 const fixture = (name: string): string => join(FIXTURES, name);
 
@@ -21,14 +21,6 @@ function throwsWith(fn: () => unknown, type: typeof ConfigError | typeof FormatE
   });
 }
 
-function withTempDir(fn: (dir: string) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), "adapterkit-tokenize-"));
-  try {
-    fn(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe("loader errors", () => {
   it("a missing file is a ConfigError naming the path", () => {

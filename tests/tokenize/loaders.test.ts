@@ -1,26 +1,18 @@
 // Loading: vocab.txt ids are line numbers (an empty line counts), vocab.json + merges.txt, tokenizer.json
 // with tokenizer_config.json on top, and the model-directory autoloader's choice of files.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fromBpeFiles, fromVocabFile, loadTokenizer, parseTokenizerJson, parseVocabTxt } from "../../src/tokenize/index.js";
 import { models, MODELS_MISSING } from "./real-tokenizers.js";
 import { FIXTURES, VOCAB } from "./shared-data.js";
 import { tinyWordPieceJson } from "./tiny-json.js";
+import { withTempDir } from "../helpers/temp-dir.js";
 
 const fixture = (name: string): string => join(FIXTURES, name);
 const SAMPLE = "Héllo, World! The café's naïve résumé costs $5.99 in 北京 — [MASK] ok?";
 
-function withTempDir(fn: (dir: string) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), "adapterkit-tokenize-"));
-  try {
-    fn(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe("vocab.txt", () => {
   it("one token per line; an empty line is a token; a final newline is not", () => {

@@ -24,6 +24,7 @@ interface TrainFlags extends TaskFlags {
   reductionFactor?: number;
   adapterActivation?: AdapterActivation;
   initScale?: number;
+  leaveOut?: number[];
   mode: TrainMode;
   name?: string;
   lr?: number;
@@ -72,6 +73,7 @@ export async function train(flags: TrainFlags): Promise<void> {
   if (flags.mode === "adapters") {
     adapters.add(name, bottleneckConfig(flags.adapter, {
       bottleneckSize: flags.adapterSize, reductionFactor: flags.reductionFactor, activation: flags.adapterActivation, initScale: flags.initScale,
+      leaveOut: flags.leaveOut,
     }, config.hiddenSize, config.numLayers), flags.seed);
   }
   const head = new TaskHead(engine, headConfig(task.kind, task.labels), config.hiddenSize, new Rng(flags.seed + 1), config.initializerRange);
@@ -151,6 +153,7 @@ export function registerTrain(program: Command): void {
     .option("--reduction-factor <r>", "bottleneck size as hidden/r (AdapterHub's convention)", number("reduction-factor"))
     .option("--adapter-activation <fn>", "gelu_tanh (default, adapter-bert), gelu, relu or swish")
     .option("--init-scale <std>", "std of the adapters' truncated-normal init (default 1e-3)", number("init-scale"))
+    .option("--leave-out <layers>", "comma-separated layer indices that get no adapter", (v: string) => v.split(",").map(integer("leave-out")))
     .option("--mode <mode>", `what trains: ${TRAIN_MODES.join(", ")}`, "adapters")
     .option("--name <name>", "adapter name (default: the task)")
     .option("--lr <lr>", "peak learning rate (default 3e-4; 5e-5 for --mode full)", number("lr"))

@@ -1,5 +1,5 @@
 // `npm run fuzz -- [--iterations N] [--seconds S] [--seed N] [--target a,b] [--start I]`: the long run of the
-// checkpoint-reader fuzzer (tests/io/helpers/fuzz.ts). Every target gets N cases (default 20000) or an even
+// checkpoint-reader fuzzer (tests/io/helpers/fuzz/). Every target gets N cases (default 20000) or an even
 // share of S seconds, whichever ends first; it prints per target the counts by outcome (valid, each
 // EngineError class, crashes) and each distinct crash with the command that replays it. Exit code 1 on a crash.
 // `npm run fuzz -- --target T --seed N --replay I [--dump DIR]` reruns one case in this thread, prints its
@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   formatCrash, isCrash, replayCase, runCampaign, TARGETS, type CampaignResult, type Crash, type TargetName,
-} from "../tests/io/helpers/fuzz.js";
+} from "../tests/io/helpers/fuzz/index.js";
 
 interface Args {
   iterations: number;

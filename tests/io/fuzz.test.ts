@@ -1,5 +1,5 @@
 // The checkpoint readers on bad input (issue 3). A few thousand mutated copies of the committed fixtures per
-// reader (see helpers/fuzz.ts) must each end in a valid parse or an EngineError within 2 s, and every crash
+// reader (see helpers/fuzz/) must each end in a valid parse or an EngineError within 2 s, and every crash
 // the fuzzer (or a review of the readers) found has a small regression input, generated here.
 // A failing campaign prints the seed, iteration and mutations of each crash; replay one with
 //   npm run fuzz -- --target <target> --seed <seed> --replay <iteration>
@@ -16,7 +16,7 @@ import {
 import { readTable } from "../../src/io/leveldb-table.js";
 import { unpickle, type UnpicklePolicy } from "../../src/io/pickle.js";
 import { makeTempDir } from "./helpers/fixtures.js";
-import { formatCrash, runCampaign, type CampaignResult, type TargetName } from "./helpers/fuzz.js";
+import { formatCrash, runCampaign, type CampaignResult, type TargetName } from "./helpers/fuzz/index.js";
 import { f32Bytes, stateDictPickle, torchZip, type CraftedTensor } from "./helpers/pickle-writer.js";
 import { buildBlock, buildTable, DT_FLOAT, encodeEntry, encodeHeader, type KeyValue } from "./helpers/tf-checkpoint-writer.js";
 

@@ -17,7 +17,8 @@
         "native/indexing.c",
         "native/reductions.c",
         "native/losses.c",
-        "native/optimizer.c"
+        "native/optimizer.c",
+        "native/dropout.c"
       ],
       # IEEE semantics stay on: no -ffast-math (the reference parity tests depend on it).
       "cflags": ["-O3", "-march=native", "-fno-math-errno", "-Wall", "-Wextra"],

@@ -505,6 +505,25 @@ static napi_value js_mse_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---- randomness -------------------------------------------------------------------------------------------- */
+
+/* dropoutMask(mask, n, p, seed) */
+static napi_value js_dropout_mask(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!call_init(&c, env, info, "dropoutMask", 4)) return NULL;
+  const int64_t n = arg_offset(&c, 1, "n");
+  const double p = arg_number(&c, 2, "p");
+  const int64_t seed = arg_integer(&c, 3, "seed", 0, 4294967295.0);
+  float *mask = arg_f32(&c, 0, "mask", (double)n, "n");
+  if (c.failed) return NULL;
+  if (!(p >= 0.0 && p < 1.0)) {
+    fail(&c, true, "expected argument 'p' in [0, 1), got %g", p);
+    return NULL;
+  }
+  dropout_mask(mask, n, p, (uint32_t)seed);
+  return NULL;
+}
+
 /* ---- optimizer --------------------------------------------------------------------------------------------- */
 
 /* adamStep(param, m, v, grad, n, lr, beta1, beta2, eps, weightDecay, step, biasCorrection) */
@@ -566,6 +585,7 @@ NAPI_MODULE_INIT() {
       METHOD("bceWithLogitsBackward", js_bce_with_logits_backward),
       METHOD("mseForward", js_mse_forward),
       METHOD("mseBackward", js_mse_backward),
+      METHOD("dropoutMask", js_dropout_mask),
       METHOD("adamStep", js_adam_step),
   };
   if (napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods) != napi_ok) {

@@ -107,6 +107,9 @@ void bce_with_logits_backward(float *d_logits, const float *logits, const float 
 void mse_forward(float *loss, const float *pred, const float *target, int64_t n);
 void mse_backward(float *d_pred, const float *pred, const float *target, double d_loss, int64_t n);
 
+/* dropout.c */
+void dropout_mask(float *mask, int64_t n, double p, uint32_t seed);
+
 /* optimizer.c */
 void adam_step(float *param, float *m, float *v, const float *grad, int64_t n,
                double lr, double beta1, double beta2, double eps, double weight_decay, double step, int bias_correction);

@@ -129,6 +129,13 @@ export interface Backend {
   /** dPred[i] += dLoss * 2 (pred[i] - target[i]) / n. */
   mseBackward(dPred: FloatArray, pred: FloatArray, target: FloatArray, dLoss: number, n: number): void;
 
+  // ---- randomness ------------------------------------------------------------------------------------
+  /**
+   * Inverted-dropout mask: mask[i] = 0 when u_i < p, else 1/(1-p), with u_i = mix32(seed, i) / 2^32 from a
+   * counter-based hash (see ref/dropout-mask.ts), so both backends draw the same mask for the same seed.
+   */
+  dropoutMask(mask: FloatArray, n: number, p: number, seed: number): void;
+
   // ---- optimizer -------------------------------------------------------------------------------------
   /**
    * One Adam update of n parameters in place, moments m and v updated (grad null = zero gradient):

@@ -353,3 +353,10 @@ describe("parity native vs ref: optimizer", () => {
     }
   }
 });
+
+describe("parity native vs ref: dropout masks", () => {
+  for (const [n, p] of [[1, 0.1], [1000, 0.1], [4097, 0.5], [100, 0]] as const) {
+    // identical masks, not just close ones: both backends hash (seed, i) the same way
+    parity(`dropoutMask n=${n} p=${p}`, (rng) => ({ mask: f32(rng, n) }), (be, x) => be.dropoutMask(x.mask, n, p, 0xdeadbeef), { atol: 0, rtol: 0 });
+  }
+});

@@ -41,7 +41,7 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
   let dropMask = null;
   if (options.dropout && options.dropout.p > 0) {
     dropMask = e.buffer(B * NH * Tq * Tk);
-    fillDropoutMask(dropMask, options.dropout.p, options.dropout.rng);
+    fillDropoutMask(e.backend, dropMask, options.dropout.p, options.dropout.rng);
   }
   const maskData = mask ? mask.data : null;
   e.backend.attentionForward(out.data, probs, q.data, k.data, v.data, maskData, dropMask, B, Tq, Tk, NH, HS, scale);

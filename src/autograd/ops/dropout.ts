@@ -1,7 +1,7 @@
 // Inverted dropout: keep each element with probability 1-p and scale kept ones by 1/(1-p), so evaluation
 // needs no rescaling. The mask is drawn from a seeded Rng and kept for backward.
 import { ConfigError } from "../../errors.js";
-import type { FloatArray } from "../../kernels/index.js";
+import type { Backend, FloatArray } from "../../kernels/index.js";
 import type { Rng } from "../../rng.js";
 import type { Tensor } from "../tensor.js";
 
@@ -10,7 +10,7 @@ export function dropout(x: Tensor, p: number, rng: Rng, training: boolean): Tens
   if (!training || p === 0) return x;
   const e = x.engine;
   const mask = e.buffer(x.size);
-  fillDropoutMask(mask, p, rng);
+  fillDropoutMask(e.backend, mask, p, rng);
   const dims = Int32Array.of(x.size);
   const strides = Int32Array.of(1);
   const out = e.output(x.shape);
@@ -22,8 +22,7 @@ export function dropout(x: Tensor, p: number, rng: Rng, training: boolean): Tens
   return out;
 }
 
-/** mask[i] = 0 with probability p, else 1/(1-p). */
-export function fillDropoutMask(mask: FloatArray, p: number, rng: Rng): void {
-  const keepScale = 1 / (1 - p);
-  for (let i = 0; i < mask.length; i++) mask[i] = rng.uniform() < p ? 0 : keepScale;
+/** mask[i] = 0 with probability p, else 1/(1-p); one draw from rng seeds the backend's counter-based hash. */
+export function fillDropoutMask(backend: Backend, mask: FloatArray, p: number, rng: Rng): void {
+  backend.dropoutMask(mask, mask.length, p, rng.nextUint32());
 }

@@ -22,7 +22,7 @@ const KERNELS: Record<KernelName, true> = {
   sumAxisForward: true, sumAxisBackward: true,
   crossEntropyForward: true, crossEntropyBackward: true, bceWithLogitsForward: true, bceWithLogitsBackward: true,
   mseForward: true, mseBackward: true,
-  adamStep: true,
+  dropoutMask: true, adamStep: true,
 };
 const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[];
 

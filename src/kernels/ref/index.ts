@@ -3,6 +3,7 @@ import type { Backend } from "../interface.js";
 import { erf, geluBackward, geluForward, reluBackward, reluForward, tanhBackward, tanhForward } from "./activations.js";
 import { attentionBackward, attentionForward } from "./attention.js";
 import { addBackward, addForward, mulBackward, mulForward, scaleBackward, scaleForward } from "./elementwise.js";
+import { dropoutMask } from "./dropout-mask.js";
 import { copyRows, gatherRowsBackward, gatherRowsForward } from "./indexing.js";
 import { layernormBackward, layernormForward } from "./layernorm.js";
 import {
@@ -25,5 +26,5 @@ export const refBackend: Backend = Object.freeze({
   gatherRowsForward, gatherRowsBackward, copyRows,
   sumAxisForward, sumAxisBackward,
   crossEntropyForward, crossEntropyBackward, bceWithLogitsForward, bceWithLogitsBackward, mseForward, mseBackward,
-  adamStep,
+  dropoutMask, adamStep,
 });

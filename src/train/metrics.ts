@@ -425,3 +425,118 @@ function distinctLabels(labels: readonly ClassLabel[], name: string, example: nu
   }
   return set;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// dependency parsing (K-Adapter's linguistic adapter)
+
+/** Which words to leave out of an attachment score as punctuation. */
+export interface PunctuationOptions {
+  /** The words of each sentence, shaped like the heads. */
+  words: readonly (readonly string[])[];
+  /** Each word's tag, shaped like the heads; with tags, a word is punctuation when its tag is in `punctTags`. */
+  tags?: readonly (readonly string[])[];
+  /** The punctuation tags; default ["PUNCT"] (UD's UPOS). Only used with `tags`. */
+  punctTags?: readonly string[];
+}
+
+/** A word made only of Unicode punctuation characters (category P): CoNLL-X eval.pl's is_uni_punct. */
+function isPunctuationForm(word: string): boolean {
+  return /^\p{P}+$/u.test(word);
+}
+
+/**
+ * Unlabelled attachment score: the fraction of scored words whose predicted head equals the gold head.
+ * Heads are per sentence, one per word, in any consistent numbering (CoNLL-U's: 0 root, 1-based words).
+ * By default every word is scored, as the CoNLL 2018 UD shared task's evaluation does. `ignorePunct` leaves
+ * punctuation out: by tag when `tags` are given (UPOS "PUNCT" by default), else by form, a word made only
+ * of Unicode punctuation characters, which is what the CoNLL-X eval.pl ignores unless run with -p.
+ * 0 when no word is scored.
+ */
+export function unlabeledAttachmentScore(
+  goldHeads: readonly (readonly number[])[],
+  predHeads: readonly (readonly number[])[],
+  options: { ignorePunct?: PunctuationOptions } = {},
+): number {
+  checkLengths("unlabeledAttachmentScore", goldHeads, predHeads);
+  const punct = options.ignorePunct;
+  if (punct !== undefined) {
+    checkSentenceShapes("unlabeledAttachmentScore: ignorePunct.words", goldHeads, punct.words);
+    if (punct.tags !== undefined) checkSentenceShapes("unlabeledAttachmentScore: ignorePunct.tags", goldHeads, punct.tags);
+  }
+  const punctTags = new Set(punct?.punctTags ?? ["PUNCT"]);
+  let scored = 0;
+  let correct = 0;
+  for (let s = 0; s < goldHeads.length; s++) {
+    const gold = goldHeads[s];
+    const predicted = predHeads[s];
+    if (gold.length !== predicted.length) {
+      throw new ConfigError(`unlabeledAttachmentScore: expected sentence ${s} to have as many predicted heads as gold heads, got ${predicted.length} and ${gold.length}`);
+    }
+    for (let w = 0; w < gold.length; w++) {
+      if (punct !== undefined) {
+        const isPunct = punct.tags !== undefined ? punctTags.has(punct.tags[s][w]) : isPunctuationForm(punct.words[s][w]);
+        if (isPunct) continue;
+      }
+      scored += 1;
+      if (predicted[w] === gold[w]) correct += 1;
+    }
+  }
+  return ratio(correct, scored);
+}
+
+function checkSentenceShapes(what: string, heads: readonly (readonly number[])[], other: readonly (readonly unknown[])[]): void {
+  if (other.length !== heads.length) throw new ConfigError(`${what}: expected ${heads.length} sentences (as the gold heads), got ${other.length}`);
+  for (let s = 0; s < heads.length; s++) {
+    if (other[s].length !== heads[s].length) {
+      throw new ConfigError(`${what}: expected sentence ${s} to have ${heads[s].length} entries (as its gold heads), got ${other[s].length}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// relation classification (TACRED scorer)
+
+export interface RelationScores extends PrecisionRecallF1 {
+  /** Examples with a non-negative gold relation predicted exactly. */
+  correct: number;
+  /** Examples predicted as a non-negative relation. */
+  guessed: number;
+  /** Examples whose gold relation is not the negative class. */
+  goldRelations: number;
+  /**
+   * Per-relation precision, recall and F1 averaged over every relation other than `negative` that occurs in
+   * gold or predicted (sklearn f1_score average="macro" with that label list; a relation never predicted has
+   * precision 0 there). Not part of the TACRED scorer.
+   */
+  macro: PrecisionRecallF1;
+}
+
+/**
+ * Micro precision, recall and F1 over relations, leaving out the negative class, exactly as the TACRED
+ * scorer computes them (`score` in utils/scorer.py of the TACRED release, yuhaozhang/tacred-relation, copied
+ * verbatim e.g. in Cartus/AGGCN utils/scorer.py; K-Adapter's micro_f1_tacred in examples/utils_glue.py is
+ * the same code with no_relation as class id 28):
+ *   guessed = #{pred != negative},  gold = #{gold != negative},  correct = #{gold == pred != negative}
+ *   precision = correct / guessed, and 1.0 when nothing is guessed (the scorer's prec_micro = 1.0 default);
+ *   recall    = correct / gold, and 0 when there is no gold relation;
+ *   F1        = 2PR / (P + R), and 0 when P + R = 0.
+ * The precision default differs from the rest of this file (0 when nothing is predicted): it is what the
+ * papers' TACRED numbers were computed with. With no negative example in gold or predicted, all three
+ * equal accuracy. `macro` adds the per-relation average (see RelationScores).
+ */
+export function relationF1(gold: readonly string[], predicted: readonly string[], negative = "no_relation"): RelationScores {
+  checkLengths("relationF1", gold, predicted);
+  let correct = 0;
+  let guessed = 0;
+  let goldRelations = 0;
+  for (let i = 0; i < gold.length; i++) {
+    if (predicted[i] !== negative) guessed += 1;
+    if (gold[i] !== negative) goldRelations += 1;
+    if (gold[i] !== negative && predicted[i] === gold[i]) correct += 1;
+  }
+  const precision = guessed > 0 ? correct / guessed : 1;
+  const recall = ratio(correct, goldRelations);
+  const relations = labelsSeen(gold, predicted).filter((label) => label !== negative);
+  const macro = relations.length === 0 ? { precision: 0, recall: 0, f1: 0 } : macroF1(gold, predicted, { labels: relations });
+  return { precision, recall, f1: f1Of(precision, recall), correct, guessed, goldRelations, macro };
+}

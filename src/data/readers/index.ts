@@ -24,3 +24,18 @@ export { iob1ToIob2, iob2Violation, parseIobTag } from "./iob.js";
 export {
   classLabelIds, createLabelVocab, labelId, labelsFromExamples, multiLabelIds, tagIds, type LabelVocab,
 } from "./labels.js";
+
+// K-Adapter tasks: relation classification (K-Adapter / TACRED JSON), entity typing (OpenEntity JSON), their
+// "@" / "#" entity markers, and dependency trees (CoNLL-U, Universal Dependencies treebanks)
+export type { JsonArrayReadResult, SkippedExample } from "./json-array.js";
+export {
+  readRelationJson, readRelationLabels,
+  type RelationExample, type RelationLabel, type RelationReadOptions, type RelationReadResult, type RepairedExample, type TokenSpan,
+} from "./relation.js";
+export { OPEN_ENTITY_LABELS, readEntityTypingJson, type EntityTypingExample, type EntityTypingReadOptions } from "./entity-typing.js";
+export {
+  ENTITY_MARKER, markEntityText, markRelationWords, OBJECT_MARKER, SUBJECT_MARKER, type MarkedEntityText, type MarkedRelationWords,
+} from "./entity-markers.js";
+export {
+  readConllU, readTreebankSplit, treebankSplitFiles, type ConllUReadOptions, type DependencyExample, type TreebankSplit,
+} from "./conllu.js";

@@ -26,7 +26,7 @@ export class Engine {
   readonly precision: Precision;
   readonly tape = new Tape();
   private readonly pool: BufferPool;
-  private readonly inUse: FloatArray[] = []; // pooled buffers handed out since the last release()
+  private readonly inUse = new Set<FloatArray>(); // pooled buffers handed out since the last release()
   private readonly pooledStorages: Storage[] = [];
   private gradEnabled = true;
 
@@ -124,7 +124,19 @@ export class Engine {
     if (grad === null) return;
     if (dLoss === undefined) grad[0] += 1;
     else for (let i = 0; i < root.size; i++) grad[i] += dLoss[i];
-    this.tape.replay();
+    this.tape.replay((output) => this.releaseGrad(output));
+  }
+
+  /**
+   * Returns an op output's gradient to the pool once its tape entry has run: every consumer ran earlier
+   * (reverse recording order), so nothing reads it again. Keeps backward's peak memory near the forward's.
+   */
+  private releaseGrad(output: Tensor): void {
+    const storage = output.storage;
+    const grad = storage.grad;
+    if (!storage.pooled || grad === null || !this.inUse.delete(grad)) return;
+    storage.grad = null;
+    this.pool.release(grad);
   }
 
   /**
@@ -139,7 +151,7 @@ export class Engine {
     }
     this.pooledStorages.length = 0;
     for (const buffer of this.inUse) this.pool.release(buffer);
-    this.inUse.length = 0;
+    this.inUse.clear();
   }
 
   /** Bytes the pool has ever allocated: flat across steps once warm (the leak test watches it). */
@@ -153,7 +165,7 @@ export class Engine {
 
   private acquire(n: number, zero: boolean): FloatArray {
     const buffer = this.pool.acquire(n, zero);
-    this.inUse.push(buffer);
+    this.inUse.add(buffer);
     return buffer;
   }
 }

@@ -22,13 +22,17 @@ export class Tape {
     return this.entries.length;
   }
 
-  /** Replays every entry in reverse; the caller has seeded the root's gradient. Clears the tape. */
-  replay(): void {
+  /**
+   * Replays every entry in reverse; the caller has seeded the root's gradient. After each entry, `done` is
+   * told its output (whose gradient is no longer needed). Clears the tape.
+   */
+  replay(done?: (output: Tensor) => void): void {
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const entry = this.entries[i];
       const dOut = entry.output.grad;
       if (dOut === null) continue; // nothing downstream reached this output
       entry.backward(dOut);
+      done?.(entry.output);
     }
     this.entries = [];
   }

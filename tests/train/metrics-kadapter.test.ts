@@ -1,23 +1,10 @@
 import assert from "node:assert/strict";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { readConllU } from "../../src/data/index.js";
 import { ConfigError } from "../../src/errors.js";
-import { accuracy, relationF1, unlabeledAttachmentScore, type PrecisionRecallF1 } from "../../src/train/metrics.js";
-
-// Compiled, this file is dist/tests/train/metrics-kadapter.test.js: the repo root is three levels up.
-const SHARED_DATA = resolve(dirname(fileURLToPath(import.meta.url)), "../../..", "../shared/data");
-
-function assertClose(got: number, want: number, what: string, tolerance = 1e-12): void {
-  assert.ok(Math.abs(got - want) <= tolerance, `${what}: got ${got}, want ${want} (|diff| ${Math.abs(got - want)} > ${tolerance})`);
-}
-
-function assertScores(got: PrecisionRecallF1, want: PrecisionRecallF1, what: string): void {
-  assertClose(got.precision, want.precision, `${what} precision`);
-  assertClose(got.recall, want.recall, `${what} recall`);
-  assertClose(got.f1, want.f1, `${what} f1`);
-}
+import { accuracy, relationF1, unlabeledAttachmentScore } from "../../src/train/metrics.js";
+import { assertClose, assertScores, SHARED_DATA } from "./helpers/scores.js";
 
 describe("unlabeledAttachmentScore", () => {
   const gold = [[2, 0, 2], [0, 1]];

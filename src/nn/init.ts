@@ -14,12 +14,6 @@ export function truncatedNormal(e: Engine, shape: Shape, std: number, rng: Rng):
   return t;
 }
 
-export function normal(e: Engine, shape: Shape, std: number, rng: Rng): Tensor {
-  const t = e.zeros(shape, { requiresGrad: true });
-  for (let i = 0; i < t.size; i++) t.data[i] = rng.normal() * std;
-  return t;
-}
-
 export function filled(e: Engine, shape: Shape, value: number): Tensor {
   const t = e.zeros(shape, { requiresGrad: true });
   t.data.fill(value);

@@ -95,13 +95,15 @@ export async function train(flags: TrainFlags): Promise<void> {
     evalEverySteps: flags.evalEvery ?? null, checkpointEverySteps: flags.checkpointEvery, maxSteps: flags.maxSteps,
   };
   const progress = new Progress("train");
+  let progressStarted = false;
   let bestMetrics: Record<string, number> = {};
   const history = await runTraining({
     engine, model, trainable, train: trainSet, dev: devSet, kind: task.kind, padId: tokenizer.specialTokenIds.pad ?? 0,
     score: task.score, config: loopConfig, checkpointDir: join(out, "checkpoints"), resume: flags.resume,
     events: {
       onStep: (s) => {
-        if (s.step === 1 || progress === null) progress.start(s.totalSteps, s.step - 1);
+        if (!progressStarted) progress.start(s.totalSteps, s.step - 1); // a resumed run starts past step 1
+        progressStarted = true;
         progress.update({ step: s.step, total: s.totalSteps, loss: s.loss, lr: s.lr, tokens: s.tokens });
       },
       onEval: (r, isBest) => {

@@ -8,6 +8,7 @@ import { registerEval } from "./commands/eval.js";
 import { registerInfo } from "./commands/info.js";
 import { registerInit } from "./commands/init.js";
 import { registerPredict } from "./commands/predict.js";
+import { registerPretrain } from "./commands/pretrain.js";
 import { registerTrain } from "./commands/train.js";
 
 const program = new Command()
@@ -25,6 +26,7 @@ program
 
 registerDemo(program);
 registerInit(program);
+registerPretrain(program);
 registerTrain(program);
 registerEval(program);
 registerPredict(program);

@@ -1,4 +1,6 @@
 // What every command needs before it can run: the backend, an engine, the base model and its tokenizer.
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Engine } from "../autograd/index.js";
 import { backendChoiceFromEnv, loadBackend, type Backend } from "../kernels/index.js";
 import { loadPretrained, type Pretrained } from "../models/index.js";
@@ -40,4 +42,9 @@ export function number(name: string): (value: string) => number {
     if (!Number.isFinite(n)) throw new Error(`--${name}: expected a number, got "${value}"`);
     return n;
   };
+}
+
+/** ../shared/data beside the package (the layout of this repository's checkout and CI). */
+export function defaultDataDir(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), "../../../../shared/data");
 }

@@ -1,6 +1,7 @@
 // Encoders: BERT and RoBERTa (one implementation; RoBERTa differs in config and position ids).
 export { fromGoogleConfig, fromHfConfig, toHfConfig, type BertConfig, type HiddenActivation, type ModelType } from "./bert/config.js";
 export { loadPretrained, type Pretrained } from "./bert/load.js";
-export { saveHfModel } from "./bert/save.js";
+export { hfModelFiles, saveHfModel, type SaveHfOptions } from "./bert/save.js";
 export { BertModel, type EncoderInput, type EncoderOutput } from "./bert/model.js";
 export { encoderParameters, hfName, mapCheckpoint, tfName, type LoadOptions, type MappedWeights, type NamedArray, type ParameterSpec } from "./bert/weights.js";
+export { MaskedLmHead, maskedLmHfName } from "./bert/masked-lm.js";

@@ -20,7 +20,8 @@ export interface RunSummary {
   backend: string;
 }
 
-async function lineChart(title: string, values: Record<string, number | string>[], x: string, y: string, color?: string): Promise<string> {
+/** A line chart as SVG, rendered now so the page needs no script or network. */
+export async function lineChart(title: string, values: Record<string, number | string>[], x: string, y: string, color?: string): Promise<string> {
   const spec: TopLevelSpec = {
     title, width: 520, height: 200, data: { values },
     mark: { type: "line", point: values.length < 40 },
@@ -34,7 +35,7 @@ async function lineChart(title: string, values: Record<string, number | string>[
   return view.toSVG();
 }
 
-function escapeHtml(s: string): string {
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
 }
 

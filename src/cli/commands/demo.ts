@@ -4,11 +4,10 @@
 // learn (measured: 64 SST-2 examples, loss flat at 0.69). So the demo fine-tunes a freshly initialised
 // 4-layer BERT (full mode) on SST-2 and reports dev accuracy; it becomes an adapter demo with that model.
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
-import { integer, log } from "../setup.js";
+import { defaultDataDir, integer, log } from "../setup.js";
 import { init } from "./init.js";
 import { train } from "./train.js";
 
@@ -16,11 +15,6 @@ interface DemoFlags {
   out: string;
   data: string;
   examples: number;
-}
-
-/** ../shared/data beside the package (the layout of this repository's checkout and CI). */
-function defaultDataDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), "../../../../../shared/data");
 }
 
 export async function demo(flags: DemoFlags): Promise<void> {

@@ -4,15 +4,14 @@
 //         FFN inner -> activation -> FFN output -> dropout -> (afterFfn) -> LayerNorm(. + attention out) ]
 //   pooler: tanh(Linear(h[CLS]))
 // RoBERTa differs only in its config and its position ids (they start after the padding index).
-import {
-  add, attention, gelu, reshape, relu, selectTokens, tanh, type Engine, type Tensor,
-} from "../../autograd/index.js";
+import { add, attention, reshape, selectTokens, tanh, type Engine, type Tensor } from "../../autograd/index.js";
 import { formatShape } from "../../dtype.js";
 import { FormatError, ShapeError } from "../../errors.js";
 import {
   Dropout, Embedding, LayerNorm, Linear, Module, ModuleList, type ForwardContext, type InsertionPointName, type InsertionProvider,
 } from "../../nn/index.js";
 import { Rng } from "../../rng.js";
+import { activate } from "./activation.js";
 import type { BertConfig } from "./config.js";
 
 /** A tokenised batch, row-major (B,T). attentionMask is 1 for real tokens, 0 for padding. */
@@ -131,10 +130,7 @@ class FeedForward extends Module {
   }
 
   forward(x: Tensor, ctx: ForwardContext): Tensor {
-    const act = this.config.hiddenActivation;
-    const h = this.inner.forward(x);
-    const activated = act.kind === "gelu" ? gelu(h, act.approximation) : act.kind === "relu" ? relu(h) : tanh(h);
-    return this.drop.forward(this.output.forward(activated), ctx);
+    return this.drop.forward(this.output.forward(activate(this.inner.forward(x), this.config.hiddenActivation)), ctx);
   }
 }
 

@@ -1,17 +1,28 @@
 // Writes an encoder as a Hugging Face model directory (config.json + model.safetensors with "bert."/"roberta."
 // names), loadable by AdapterKit and by transformers. Float storage F32, F16 or BF16.
-import { encodeSafetensors, writeFilesAtomic, type FloatStorage, type TensorRecord } from "../../io/index.js";
+import { encodeSafetensors, writeFilesAtomic, type FileContents, type FloatStorage, type TensorRecord } from "../../io/index.js";
 import { toHfConfig, type BertConfig } from "./config.js";
 import type { BertModel } from "./model.js";
 import { hfName } from "./weights.js";
 
-export async function saveHfModel(dir: string, model: BertModel, config: BertConfig, options: { storeAs?: FloatStorage; extra?: readonly TensorRecord[]; metadata?: Record<string, string> } = {}): Promise<void> {
+export interface SaveHfOptions {
+  storeAs?: FloatStorage;
+  /** More tensors under their checkpoint names (an MLM head, say). */
+  extra?: readonly TensorRecord[];
+  metadata?: Record<string, string>;
+}
+
+/** The two files of a Hugging Face model directory, to write together with others. */
+export function hfModelFiles(model: BertModel, config: BertConfig, options: SaveHfOptions = {}): Record<string, FileContents> {
   const records: TensorRecord[] = model.namedParameters().map(([n, t]) => ({
     name: `${config.modelType}.${hfName(n)}`, dtype: "F32", shape: [...t.shape], data: Float32Array.from(t.data),
   }));
-  await writeFilesAtomic(dir, {
+  return {
     "config.json": JSON.stringify(toHfConfig(config), null, 2) + "\n",
     "model.safetensors": encodeSafetensors([...records, ...(options.extra ?? [])], { storeAs: options.storeAs ?? "F32", metadata: { format: "pt", ...options.metadata } }),
-  });
+  };
 }
 
+export async function saveHfModel(dir: string, model: BertModel, config: BertConfig, options: SaveHfOptions = {}): Promise<void> {
+  await writeFilesAtomic(dir, hfModelFiles(model, config, options));
+}

@@ -1,0 +1,211 @@
+// The pretraining loop: packed sequences in a seeded order per epoch, BERT masking drawn afresh for every
+// batch, AdamW with warmup and linear decay, held-out evaluation every N steps, checkpoints every few
+// minutes, and a clean stop (checkpoint first) on a time limit or a signal.
+//
+// Exact resume: the data order of epoch e comes from Rng(seed, e) and the masks of a batch from
+// Rng(seed, step, micro-batch), so nothing random needs saving but the dropout RNG; a run stopped and resumed
+// any number of times ends with the same weights as one that never stopped.
+import { scale, type Engine } from "../autograd/index.js";
+import { EngineError } from "../errors.js";
+import type { BertModel, MaskedLmHead } from "../models/index.js";
+import type { ForwardContext } from "../nn/index.js";
+import { Rng } from "../rng.js";
+import {
+  Adam, clipGradNorm, learningRate, loadCheckpoint, saveCheckpoint, schedule, TrainingDivergedError, type NamedTensor, type TrainerPosition,
+} from "../train/index.js";
+import { maskBatch, type MaskedBatch, type MaskingOptions, type MaskingVocab } from "./masking.js";
+import type { PackedSequences } from "./packing.js";
+
+export interface PretrainConfig {
+  batchSize: number; // sequences per micro-batch
+  gradAccumulation: number; // micro-batches per optimizer step
+  totalSteps: number;
+  lr: number;
+  warmupSteps: number;
+  weightDecay: number;
+  beta2: number;
+  clipNorm: number;
+  seed: number;
+  masking: MaskingOptions;
+  evalEverySteps: number;
+  checkpointEveryMinutes: number;
+  /** Stop (after a checkpoint) once this much wall time has passed in this invocation; null: run to the end. */
+  maxMinutes: number | null;
+}
+
+export interface HeldOutScore {
+  step: number;
+  loss: number;
+  accuracy: number; // masked tokens predicted exactly
+}
+
+export interface PretrainHistory {
+  steps: { step: number; loss: number; lr: number }[];
+  evals: HeldOutScore[];
+  /** Wall time spent training, summed over every invocation. */
+  seconds: number;
+  tokensSeen: number;
+}
+
+export interface PretrainArgs {
+  engine: Engine;
+  model: BertModel;
+  head: MaskedLmHead;
+  trainable: readonly NamedTensor[];
+  train: PackedSequences;
+  heldOut: readonly MaskedBatch[];
+  vocab: MaskingVocab;
+  config: PretrainConfig;
+  checkpointDir: string;
+  events?: {
+    onStep?(info: { step: number; totalSteps: number; loss: number; lr: number; tokens: number }): void;
+    onEval?(score: HeldOutScore): void;
+    onCheckpoint?(step: number): void;
+  };
+  /** Polled after every step; true asks the loop to checkpoint and return. */
+  shouldStop?: () => boolean;
+}
+
+export interface PretrainResult {
+  history: PretrainHistory;
+  position: TrainerPosition;
+  finished: boolean; // every step of the schedule has run
+}
+
+/** Masks the held-out sequences once, with a fixed seed, so every evaluation scores the same predictions. */
+export function maskHeldOut(sequences: PackedSequences, batchSize: number, vocab: MaskingVocab, masking: MaskingOptions): MaskedBatch[] {
+  const rng = new Rng(0x5eed);
+  const batches: MaskedBatch[] = [];
+  const L = sequences.bodyLength;
+  for (let start = 0; start < sequences.count; start += batchSize) {
+    const n = Math.min(batchSize, sequences.count - start);
+    batches.push(maskBatch(sequences.tokens.subarray(start * L, (start + n) * L), n, vocab, masking, rng));
+  }
+  return batches;
+}
+
+export function scoreHeldOut(engine: Engine, model: BertModel, head: MaskedLmHead, batches: readonly MaskedBatch[], step: number): HeldOutScore {
+  const ctx: ForwardContext = { training: false, rng: new Rng(0) };
+  let lossSum = 0;
+  let correct = 0;
+  let count = 0;
+  for (const batch of batches) {
+    engine.noGrad(() => {
+      const logits = head.forward(model.forward(batch.input, ctx).lastHidden, batch.positions);
+      lossSum += head.loss(logits, batch.labels).item() * batch.labels.length;
+      const V = logits.shape[1];
+      const data = logits.data;
+      for (let m = 0; m < batch.labels.length; m++) {
+        let best = 0;
+        for (let v = 1; v < V; v++) if (data[m * V + v] > data[m * V + best]) best = v;
+        if (best === batch.labels[m]) correct++;
+      }
+      count += batch.labels.length;
+    });
+    engine.release();
+  }
+  return { step, loss: lossSum / Math.max(1, count), accuracy: correct / Math.max(1, count) };
+}
+
+export async function runPretraining(args: PretrainArgs): Promise<PretrainResult> {
+  const { engine, model, head, trainable, train, config, events } = args;
+  const started = Date.now();
+  const sched = schedule("linear", config.lr, config.totalSteps, config.warmupSteps / config.totalSteps);
+  const adam = new Adam(trainable, { variant: "torch", beta2: config.beta2, weightDecay: config.weightDecay });
+  const dropoutRng = new Rng(config.seed);
+  const params = trainable.map(([, t]) => t);
+  const L = train.bodyLength;
+  const batchesPerEpoch = Math.floor(train.count / config.batchSize);
+  if (batchesPerEpoch < 1) throw new EngineError(`pretrain: expected at least ${config.batchSize} training sequences, got ${train.count}`);
+  let position: TrainerPosition = { step: 0, epoch: 0, batch: 0 };
+  let history: PretrainHistory = { steps: [], evals: [], seconds: 0, tokensSeen: 0 };
+
+  const saved = await loadCheckpoint<PretrainHistory>(args.checkpointDir);
+  if (saved) {
+    for (const [n, t] of trainable) {
+      const values = saved.params.get(n);
+      if (!values || values.length !== t.size) throw new EngineError(`resume: expected checkpoint weights for "${n}" in ${args.checkpointDir}, got ${values ? values.length : "none"}`);
+      t.data.set(values);
+    }
+    adam.setState(saved.adam);
+    dropoutRng.setState(saved.state.dropoutRng);
+    position = saved.state.position;
+    history = saved.state.history;
+  }
+  const secondsBefore = history.seconds;
+  const checkpoint = async (): Promise<void> => {
+    history.seconds = secondsBefore + (Date.now() - started) / 1000;
+    await saveCheckpoint(args.checkpointDir, { position, dropoutRng: dropoutRng.getState(), history }, trainable, adam.getState());
+    events?.onCheckpoint?.(position.step);
+  };
+
+  const ctx: ForwardContext = { training: true, rng: dropoutRng };
+  let order = epochOrder(train.count, config.seed, position.epoch);
+  let lastCheckpoint = Date.now();
+  const body = new Int32Array(config.batchSize * L);
+  while (position.step < config.totalSteps) {
+    for (const p of params) p.zeroGrad();
+    let lossSum = 0;
+    for (let micro = 0; micro < config.gradAccumulation; micro++) {
+      if (position.batch >= batchesPerEpoch) {
+        position = { step: position.step, epoch: position.epoch + 1, batch: 0 };
+        order = epochOrder(train.count, config.seed, position.epoch);
+      }
+      for (let b = 0; b < config.batchSize; b++) {
+        const s = order[position.batch * config.batchSize + b];
+        body.set(train.tokens.subarray(s * L, (s + 1) * L), b * L);
+      }
+      const batch = maskBatch(body, config.batchSize, args.vocab, config.masking, new Rng(maskSeed(config.seed, position.step, micro)));
+      const loss = head.loss(head.forward(model.forward(batch.input, ctx).lastHidden, batch.positions), batch.labels);
+      const value = loss.item();
+      if (!Number.isFinite(value)) {
+        throw new TrainingDivergedError(`pretrain: expected a finite loss, got ${value} at step ${position.step}; the last checkpoint in ${args.checkpointDir} is intact; hint: lower --lr or raise --warmup-steps`);
+      }
+      engine.backward(config.gradAccumulation > 1 ? scale(loss, 1 / config.gradAccumulation) : loss);
+      engine.release();
+      lossSum += value;
+      position = { ...position, batch: position.batch + 1 };
+    }
+    const norm = clipGradNorm(params, config.clipNorm);
+    if (!Number.isFinite(norm)) {
+      throw new TrainingDivergedError(`pretrain: expected finite gradients, got norm ${norm} at step ${position.step}; the last checkpoint in ${args.checkpointDir} is intact`);
+    }
+    const lr = learningRate(sched, position.step);
+    adam.step(lr);
+    const loss = lossSum / config.gradAccumulation;
+    const tokens = config.gradAccumulation * config.batchSize * (L + 2);
+    history.steps.push({ step: position.step, loss, lr });
+    history.tokensSeen += tokens;
+    position = { ...position, step: position.step + 1 };
+    events?.onStep?.({ step: position.step, totalSteps: config.totalSteps, loss, lr, tokens });
+    if (position.step % config.evalEverySteps === 0 || position.step === config.totalSteps) {
+      const score = scoreHeldOut(engine, model, head, args.heldOut, position.step);
+      history.evals.push(score);
+      events?.onEval?.(score);
+    }
+    const outOfTime = config.maxMinutes !== null && Date.now() - started >= config.maxMinutes * 60_000;
+    const stop = outOfTime || (args.shouldStop?.() ?? false);
+    if (stop || position.step === config.totalSteps || Date.now() - lastCheckpoint >= config.checkpointEveryMinutes * 60_000) {
+      await checkpoint();
+      lastCheckpoint = Date.now();
+    }
+    if (stop) break;
+  }
+  return { history, position, finished: position.step >= config.totalSteps };
+}
+
+function epochOrder(count: number, seed: number, epoch: number): Int32Array {
+  const rng = new Rng(seed * 1_000_003 + epoch);
+  const order = Int32Array.from({ length: count }, (_, i) => i);
+  for (let i = count - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}
+
+function maskSeed(seed: number, step: number, micro: number): number {
+  return (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(step + 1, 0x85ebca6b) ^ Math.imul(micro + 1, 0xc2b2ae35)) >>> 0;
+}

@@ -1,0 +1,54 @@
+// The pretraining corpus: prose, treebank sentences and the TRAIN splits of the shared tasks, never a dev
+// or test split and never the held-out WikiText-2; packing lays documents end to end with a separator.
+import assert from "node:assert/strict";
+import { join, resolve } from "node:path";
+import { describe, it } from "node:test";
+import { defaultCorpus, readCorpusSource, readWikiText, sourceFiles, TokenStream } from "../../src/pretrain/index.js";
+import { fromVocabFile } from "../../src/tokenize/index.js";
+
+const SHARED = resolve(import.meta.dirname, "../../../../shared/data");
+
+describe("pretraining corpus", () => {
+  it("reads only train splits and prose, and holds out WikiText-2", () => {
+    const files = defaultCorpus(SHARED).flatMap(sourceFiles);
+    assert.ok(files.length >= 70, `expected every Wikipedia part, Gutenberg book and train split, got ${files.length} files`);
+    for (const f of files) {
+      assert.doesNotMatch(f, /dev|test|valid/i, `${f} is not a dev or test split`);
+    }
+    for (const expected of ["glue/SST-2/train.tsv", "glue/CoLA/train.tsv", "glue/MRPC/train.tsv", "conll2003/train.txt", "OpenEntity/train.json", "en_ewt-ud-train.part01-of-05.conllu", "gutenberg-en/joyce_dubliners_pg2814.txt", "enwiki-wikiextractor.part08.txt"]) {
+      assert.ok(files.some((f) => f.endsWith(expected)), `corpus includes ${expected}`);
+    }
+  });
+
+  it("reads each kind of source as documents of text", () => {
+    for (const source of defaultCorpus(SHARED).filter((s) => s.kind !== "text")) {
+      const documents = readCorpusSource(source);
+      const paragraphs = documents.flat();
+      assert.ok(paragraphs.length > 1000, `${source.path}: ${paragraphs.length} paragraphs`);
+      assert.ok(paragraphs.every((p) => typeof p === "string" && p.length > 0), `${source.path}: non-empty text`);
+    }
+    const sst = readCorpusSource(defaultCorpus(SHARED).find((s) => s.task === "SST-2")!).flat();
+    assert.equal(sst.length, 67349, "one paragraph per SST-2 training sentence");
+  });
+
+  it("undoes WikiText's tokenisation and drops its headings", () => {
+    const paragraphs = readWikiText(join(SHARED, "text/wikitext2-test/wiki.test.raw"));
+    assert.ok(paragraphs[0].startsWith("Robert Boulter is an English film , television and theatre actor"), paragraphs[0].slice(0, 80));
+    assert.ok(paragraphs.every((p) => !/ @[-,.]@ /.test(p) && !/^=.*=$/.test(p)));
+    assert.ok(paragraphs.some((p) => p.includes("guest-starring")), "' @-@ ' becomes '-'");
+  });
+
+  it("packs documents end to end with a separator and drops the last partial body", () => {
+    const tokenizer = fromVocabFile(join(SHARED, "vocab/bert-base-uncased/vocab.txt"), { lowercase: true });
+    const stream = new TokenStream(tokenizer);
+    stream.addDocument(["Hello world.", "It rains."]);
+    stream.addDocument(["Bye."]);
+    const ids = (text: string) => [...tokenizer.encode(text, null, { addSpecialTokens: false }).ids];
+    const sep = tokenizer.specialTokenIds.sep!;
+    const expected = [...ids("Hello world."), ...ids("It rains."), sep, ...ids("Bye."), sep];
+    assert.equal(stream.tokenCount, expected.length);
+    const packed = stream.pack(4);
+    assert.equal(packed.count, Math.floor(expected.length / 4));
+    assert.deepEqual([...packed.tokens], expected.slice(0, packed.count * 4));
+  });
+});

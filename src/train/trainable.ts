@@ -4,11 +4,12 @@
 //   full            everything (full fine-tuning)
 //   head-only       the head alone
 //   layernorm-only  every LayerNorm + head
+//   top-layers      the top k transformer layers + pooler + head (the paper's "fine-tune top layers" baseline)
 import type { Tensor } from "../autograd/index.js";
 import { ConfigError } from "../errors.js";
 
-export type TrainMode = "adapters" | "full" | "head-only" | "layernorm-only";
-export const TRAIN_MODES: readonly TrainMode[] = ["adapters", "full", "head-only", "layernorm-only"];
+export type TrainMode = "adapters" | "full" | "head-only" | "layernorm-only" | "top-layers";
+export const TRAIN_MODES: readonly TrainMode[] = ["adapters", "full", "head-only", "layernorm-only", "top-layers"];
 
 export type NamedTensor = readonly [string, Tensor];
 
@@ -27,13 +28,25 @@ export interface ParameterCounts {
 
 const isLayerNorm = (name: string): boolean => /(^|\.)norm\.(weight|bias)$/.test(name);
 
-export function applyTrainMode(mode: TrainMode, groups: ParameterGroups): NamedTensor[] {
+const layerIndex = (name: string): number | null => {
+  const match = /^encoder\.layers\.(\d+)\./.exec(name);
+  return match ? Number(match[1]) : null;
+};
+
+/** topLayers: k for "top-layers" mode. */
+export function applyTrainMode(mode: TrainMode, groups: ParameterGroups, options: { topLayers?: number } = {}): NamedTensor[] {
   if (!TRAIN_MODES.includes(mode)) throw new ConfigError(`train mode: unknown "${mode}"; expected one of ${TRAIN_MODES.join(", ")}`);
   if (mode === "adapters" && groups.adapters.length === 0) throw new ConfigError(`train mode "adapters": expected an adapter, got none; hint: add one or choose --mode full`);
+  const numLayers = 1 + Math.max(-1, ...groups.base.map(([n]) => layerIndex(n) ?? -1));
+  const k = options.topLayers ?? 1;
+  if (mode === "top-layers" && !(Number.isInteger(k) && k >= 1 && k <= numLayers)) {
+    throw new ConfigError(`train mode "top-layers": expected 1 <= top layers <= ${numLayers}, got ${k}`);
+  }
   const trains = (group: keyof ParameterGroups, name: string): boolean => {
     if (group === "head") return true;
     if (group === "adapters") return mode === "adapters" || mode === "full";
     if (mode === "full") return true;
+    if (mode === "top-layers") return (layerIndex(name) ?? -1) >= numLayers - k || name.startsWith("pooler.");
     return (mode === "adapters" || mode === "layernorm-only") && isLayerNorm(name);
   };
   const trainable: NamedTensor[] = [];

@@ -26,6 +26,7 @@ interface TrainFlags extends TaskFlags {
   initScale?: number;
   leaveOut?: number[];
   mode: TrainMode;
+  topLayers?: number;
   name?: string;
   lr?: number;
   epochs: number;
@@ -80,7 +81,7 @@ export async function train(flags: TrainFlags): Promise<void> {
   const model = new TaskModel(pretrained.model, adapters, head);
   if (flags.mode === "adapters") model.activate(name);
   const groups = model.parameterGroups();
-  const trainable = applyTrainMode(flags.mode, groups);
+  const trainable = applyTrainMode(flags.mode, groups, { topLayers: flags.topLayers });
   const counts = countParameters(groups);
   const pct = (n: number): string => `${((100 * n) / counts.total).toFixed(2)}%`;
   log(`parameters: ${counts.total.toLocaleString("en")} total, ${counts.trainable.toLocaleString("en")} trainable (${pct(counts.trainable)}), adapter ${counts.adapter.toLocaleString("en")} (${pct(counts.adapter)}); mode ${flags.mode}`);
@@ -90,13 +91,14 @@ export async function train(flags: TrainFlags): Promise<void> {
   await mkdir(out, { recursive: true });
   const loopConfig: LoopConfig = {
     epochs: flags.epochs, batchSize: flags.batchSize, gradAccumulation: flags.gradAccumulation,
-    lr: flags.lr ?? (flags.mode === "full" ? 5e-5 : 3e-4), warmupProportion: flags.warmupProportion, schedule: flags.schedule,
+    lr: flags.lr ?? (flags.mode === "full" || flags.mode === "top-layers" ? 5e-5 : 3e-4), warmupProportion: flags.warmupProportion, schedule: flags.schedule,
     optimizer: flags.optimizer, weightDecay: flags.weightDecay, clipNorm: 1.0, seed: flags.seed,
     evalEverySteps: flags.evalEvery ?? null, checkpointEverySteps: flags.checkpointEvery, maxSteps: flags.maxSteps,
   };
   const progress = new Progress("train");
   let progressStarted = false;
   let bestMetrics: Record<string, number> = {};
+  const changesEncoder = flags.mode === "full" || flags.mode === "top-layers"; // then the model is saved whole
   const history = await runTraining({
     engine, model, trainable, train: trainSet, dev: devSet, kind: task.kind, padId: tokenizer.specialTokenIds.pad ?? 0,
     score: task.score, config: loopConfig, checkpointDir: join(out, "checkpoints"), resume: flags.resume,
@@ -111,7 +113,7 @@ export async function train(flags: TrainFlags): Promise<void> {
         progress.log(`eval step ${r.step} (epoch ${r.epoch + 1}): ${Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ")}${isBest ? " (best)" : ""}`);
       },
       onBest: async () => {
-        if (flags.mode !== "full") {
+        if (!changesEncoder) {
           if (flags.mode !== "head-only") model.keepLayerNorms(name);
           await saveAdapterFolder(adapterDir, model, name, config);
         } else {
@@ -126,7 +128,7 @@ export async function train(flags: TrainFlags): Promise<void> {
   });
   progress.stop();
   if (!devSet) {
-    if (flags.mode !== "full" && flags.mode !== "head-only") model.keepLayerNorms(name);
+    if (!changesEncoder && flags.mode !== "head-only") model.keepLayerNorms(name);
     await saveAdapterFolder(adapterDir, model, name, config);
   }
 
@@ -141,7 +143,7 @@ export async function train(flags: TrainFlags): Promise<void> {
   await writeReport(out, summary, history);
   const mb = (n: number): string => `${(n / 1e6).toFixed(2)} MB`;
   console.log(`dev ${task.primaryMetric}: ${bestMetrics[task.primaryMetric]?.toFixed(4) ?? "n/a"} (${Object.entries(bestMetrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ")})`);
-  if (flags.mode === "full") console.log(`model: ${mb(await sizeOf([join(out, "model", "model.safetensors")]))} in ${join(out, "model")}; head in ${adapterDir}`);
+  if (changesEncoder) console.log(`model: ${mb(await sizeOf([join(out, "model", "model.safetensors")]))} in ${join(out, "model")}; head in ${adapterDir}`);
   else console.log(`adapter: ${mb(adapterBytes)} in ${adapterDir}${modelBytes ? ` (base model ${mb(modelBytes)}, ${((100 * adapterBytes) / modelBytes).toFixed(1)}%)` : ""}`);
   console.log(`report: ${join(out, "report.html")}; metrics: ${join(out, "metrics.json")}`);
 }
@@ -157,6 +159,7 @@ export function registerTrain(program: Command): void {
     .option("--init-scale <std>", "std of the adapters' truncated-normal init (default 1e-3)", number("init-scale"))
     .option("--leave-out <layers>", "comma-separated layer indices that get no adapter", (v: string) => v.split(",").map(integer("leave-out")))
     .option("--mode <mode>", `what trains: ${TRAIN_MODES.join(", ")}`, "adapters")
+    .option("--top-layers <k>", "with --mode top-layers: how many of the top transformer layers train", integer("top-layers"), 1)
     .option("--name <name>", "adapter name (default: the task)")
     .option("--lr <lr>", "peak learning rate (default 3e-4; 5e-5 for --mode full)", number("lr"))
     .option("--epochs <n>", "epochs", integer("epochs"), 3)

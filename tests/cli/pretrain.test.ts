@@ -1,0 +1,69 @@
+// adapterkit pretrain end to end on real text: a tiny BERT pretrained for a few steps, stopped by its time
+// limit and resumed with the same command; the model directory it writes loads back with its MLM head, and
+// its card lists the corpus; a resume with other settings is refused.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { after, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { Engine } from "../../src/autograd/index.js";
+import { readSafetensors } from "../../src/io/index.js";
+import { refBackend } from "../../src/kernels/index.js";
+import { loadPretrained } from "../../src/models/index.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const CLI = join(ROOT, "dist/src/cli/main.js");
+const SHARED = resolve(ROOT, "../shared/data");
+const tmp = mkdtempSync(join(tmpdir(), "adapterkit-pretrain-cli-"));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function run(args: string[]): { code: number | null; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", cwd: ROOT });
+  return { code: r.status, stderr: r.stderr };
+}
+
+const book = join(SHARED, "text/gutenberg-en/joyce_dubliners_pg2814.txt");
+const out = join(tmp, "mini");
+const args = (steps: string, extra: string[] = []): string[] => [
+  "pretrain", "--out", out, "--data", SHARED, "--text", book, "--layers", "2", "--hidden", "32", "--heads", "2", "--max-positions", "32",
+  "--seq-length", "32", "--batch-size", "8", "--steps", steps, "--warmup-steps", "2", "--lr", "5e-3", "--eval-every", "3",
+  "--held-out-sequences", "8", ...extra,
+];
+
+describe("adapterkit pretrain", () => {
+  it("pretrains, stops on a signal-free time limit, resumes, and writes a loadable model with its card", async () => {
+    const first = run(args("6", ["--max-minutes", "0"])); // the limit is checked after each step: stops after step 1
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, /stopped at step 1 of 6/);
+    const second = run(args("6"));
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stderr, /finished at step 6 of 6/);
+    assert.match(second.stderr, /held-out masked-token accuracy [\d.]+%/);
+
+    const card = readFileSync(join(out, "README.md"), "utf8");
+    assert.match(card, /data\/text\/gutenberg-en\/joyce_dubliners_pg2814\.txt \| [\d,]+ \|/);
+    assert.match(card, /data\/text\/wikitext2-test\/wiki\.test\.raw \(never trained on\)/);
+    assert.match(card, /masked-token accuracy [\d.]+%/);
+    assert.match(readFileSync(join(out, "pretraining-report.html"), "utf8"), /<svg[\s\S]*Held-out masked-token accuracy/);
+
+    const weights = await readSafetensors(join(out, "model.safetensors"), { keepHalf: true });
+    assert.ok(weights.records.every((r) => r.dtype === "F16"), "weights stored as F16");
+    assert.ok(weights.records.some((r) => r.name === "cls.predictions.transform.dense.weight"), "the MLM head is saved");
+    const loaded = await loadPretrained(new Engine({ backend: refBackend }), out);
+    assert.equal(loaded.config.numLayers, 2);
+    assert.equal(loaded.config.hiddenDropout, 0.1, "the shipped config is set for fine-tuning");
+    assert.deepEqual(loaded.unexpected.sort(), [
+      "cls.predictions.bias", "cls.predictions.transform.LayerNorm.bias", "cls.predictions.transform.LayerNorm.weight",
+      "cls.predictions.transform.dense.bias", "cls.predictions.transform.dense.weight",
+    ]);
+    assert.ok(statSync(join(out, "vocab.txt")).size > 200_000);
+  });
+
+  it("refuses to resume a run with other settings, naming what changed", () => {
+    const r = run(args("6", ["--lr", "1e-3"]));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /holds a run with other settings \(lr: 0\.005 -> 0\.001\)/);
+  });
+});

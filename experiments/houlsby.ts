@@ -1,0 +1,189 @@
+// npm run experiment:houlsby — Adapter-BERT's central claim measured on the shipped mini BERT: on SST-2,
+// MRPC and CoLA dev, full fine-tuning against Houlsby adapters (m = 8 and 64), Pfeiffer adapters,
+// LayerNorm-only, head-only and top-layer fine-tuning, each with a small learning-rate sweep as in the paper.
+//
+// Protocol (the paper's, scaled to 2 CPU cores): every method × task runs each learning rate of its sweep with
+// seed 1; the best on dev is then run with the remaining seeds. The table gives mean ± standard deviation over
+// the seeds at that learning rate, the trained-parameter share and the mean wall time. Every finished run is
+// appended to results/houlsby-runs.json at once, so the command resumes where it stopped; the table is
+// rewritten into results/houlsby.md and into README.md between its markers after every run.
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Command } from "commander";
+import { train } from "../src/cli/commands/train.js";
+import { writeFileAtomic } from "../src/io/index.js";
+import { type TrainMode } from "../src/train/index.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+interface Method {
+  id: string;
+  label: string;
+  mode: TrainMode;
+  adapter?: "houlsby" | "pfeiffer";
+  adapterSize?: number;
+  topLayers?: number;
+  lrs: number[];
+}
+
+// Learning rates: the paper swept {3e-5, 3e-4, 3e-3}; a small model fine-tunes best at higher rates than
+// BERT-large, so full and top-layer fine-tuning sweep {1e-4, 3e-4} and the small parameter sets {3e-4, 1e-3, 3e-3}.
+const METHODS: Method[] = [
+  { id: "full", label: "Full fine-tuning", mode: "full", lrs: [1e-4, 3e-4] },
+  { id: "houlsby-64", label: "Houlsby adapters, m = 64", mode: "adapters", adapter: "houlsby", adapterSize: 64, lrs: [3e-4, 1e-3, 3e-3] },
+  { id: "houlsby-8", label: "Houlsby adapters, m = 8", mode: "adapters", adapter: "houlsby", adapterSize: 8, lrs: [3e-4, 1e-3, 3e-3] },
+  { id: "pfeiffer-64", label: "Pfeiffer adapter, m = 64", mode: "adapters", adapter: "pfeiffer", adapterSize: 64, lrs: [3e-4, 1e-3, 3e-3] },
+  { id: "top-1", label: "Top layer only", mode: "top-layers", topLayers: 1, lrs: [1e-4, 3e-4] },
+  { id: "layernorm-only", label: "LayerNorm only", mode: "layernorm-only", lrs: [1e-3, 3e-3] },
+  { id: "head-only", label: "Head only", mode: "head-only", lrs: [1e-3, 3e-3] },
+];
+
+interface TaskPlan {
+  name: "SST-2" | "MRPC" | "CoLA";
+  metric: string; // the paper's: accuracy, F1, Matthews correlation
+  maxTrainExamples?: number;
+  epochs: number;
+}
+
+const TASKS: TaskPlan[] = [
+  { name: "SST-2", metric: "accuracy", maxTrainExamples: 10_000, epochs: 3 },
+  { name: "MRPC", metric: "f1", epochs: 5 },
+  { name: "CoLA", metric: "mcc", epochs: 5 },
+];
+
+// Published GLUE test numbers for BERT-large (Houlsby et al. 2019, Table 1), for the README table.
+const PAPER: Record<string, Record<string, number>> = {
+  full: { "SST-2": 94.9, MRPC: 89.3, CoLA: 60.5 },
+  "houlsby-64": { "SST-2": 94.2, MRPC: 89.6, CoLA: 56.9 },
+};
+
+interface RunResult {
+  task: string;
+  method: string;
+  lr: number;
+  seed: number;
+  metric: number; // the task's paper metric on dev, of the best evaluation
+  metrics: Record<string, number>;
+  trainedPercent: number; // trained parameters as a share of the base model's
+  seconds: number;
+}
+
+interface Flags {
+  model: string;
+  data: string;
+  seeds: number;
+  tasks: string;
+  methods: string;
+  results: string;
+  readme: boolean;
+  quick: boolean;
+}
+
+function loadRuns(path: string): RunResult[] {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as { runs: RunResult[] }).runs : [];
+}
+
+async function runOne(flags: Flags, task: TaskPlan, method: Method, lr: number, seed: number): Promise<RunResult> {
+  const out = join(tmpdir(), `adapterkit-houlsby-${process.pid}`);
+  rmSync(out, { recursive: true, force: true });
+  await train({
+    model: flags.model, out, task: task.name, data: join(flags.data, "glue"), mode: method.mode, adapter: method.adapter ?? "houlsby",
+    adapterSize: method.adapterSize, topLayers: method.topLayers, lr, epochs: flags.quick ? 1 : task.epochs, batchSize: 32, gradAccumulation: 1,
+    maxSeqLength: 128, warmupProportion: 0.1, weightDecay: 0.01, optimizer: "bert", schedule: "bert", seed, checkpointEvery: 1_000_000,
+    maxTrainExamples: flags.quick ? 64 : task.maxTrainExamples, maxDevExamples: flags.quick ? 32 : undefined, resume: false,
+  });
+  const summary = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")) as {
+    final: Record<string, number>; seconds: number; parameters: { total: number; trainable: number; adapter: number; head: number };
+  };
+  rmSync(out, { recursive: true, force: true });
+  const p = summary.parameters;
+  return {
+    task: task.name, method: method.id, lr, seed, metric: summary.final[task.metric], metrics: summary.final,
+    trainedPercent: (100 * p.trainable) / (p.total - p.adapter - p.head), seconds: summary.seconds,
+  };
+}
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const std = (xs: number[]): number => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
+
+/** The learning rate whose seed-1 run scored best on dev, once every rate of the sweep has run. */
+function bestLr(runs: RunResult[], task: string, method: Method): number | null {
+  const firsts = method.lrs.map((lr) => runs.find((r) => r.task === task && r.method === method.id && r.lr === lr && r.seed === 1));
+  if (firsts.some((r) => !r)) return null;
+  return firsts.reduce((best, r) => (r!.metric > best!.metric ? r : best))!.lr;
+}
+
+function table(runs: RunResult[], tasks: TaskPlan[], seeds: number): string {
+  const metricName: Record<string, string> = { accuracy: "acc", f1: "F1", mcc: "MCC" };
+  const header = `| method | trained params | ${tasks.map((t) => `${t.name} (${metricName[t.metric]})`).join(" | ")} | mean wall time per run |`;
+  const rows = METHODS.map((m) => {
+    const cells: string[] = [];
+    const percents: number[] = [];
+    const seconds: number[] = [];
+    for (const t of tasks) {
+      const lr = bestLr(runs, t.name, m);
+      const at = lr === null ? [] : runs.filter((r) => r.task === t.name && r.method === m.id && r.lr === lr);
+      percents.push(...at.map((r) => r.trainedPercent));
+      seconds.push(...at.map((r) => r.seconds));
+      const paper = PAPER[m.id]?.[t.name];
+      const scores = at.map((r) => 100 * r.metric);
+      cells.push(at.length ? `${mean(scores).toFixed(1)} ± ${std(scores).toFixed(1)} (n=${at.length}/${seeds}, lr ${lr})${paper ? ` [paper ${paper}]` : ""}` : "not run");
+    }
+    const share = percents.length ? `${mean(percents).toFixed(2)}%` : "-";
+    const time = seconds.length ? `${Math.round(mean(seconds))} s` : "-";
+    return `| ${m.label} | ${share} | ${cells.join(" | ")} | ${time} |`;
+  });
+  return [header, `|${"---|".repeat(tasks.length + 3)}`, ...rows].join("\n");
+}
+
+async function writeOutputs(flags: Flags, runs: RunResult[], tasks: TaskPlan[]): Promise<void> {
+  await writeFileAtomic(flags.results, JSON.stringify({ model: flags.model, runs }, null, 1) + "\n");
+  const md = `${table(runs, tasks, flags.seeds)}\n\nDev-set scores x 100, mean ± sample standard deviation over seeds at the learning rate that scored best with seed 1; [paper] is BERT-large on the GLUE test server (Houlsby et al. 2019, Table 1). Produced by \`npm run experiment:houlsby\`; raw runs in experiments/results/houlsby-runs.json.\n`;
+  await writeFileAtomic(flags.results.replace(/-runs\.json$/, ".md"), md);
+  if (!flags.readme) return;
+  const readme = join(ROOT, "README.md");
+  const text = readFileSync(readme, "utf8");
+  const start = "<!-- houlsby-table:start -->";
+  const end = "<!-- houlsby-table:end -->";
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) return;
+  await writeFileAtomic(readme, `${text.slice(0, from + start.length)}\n${md}${text.slice(to)}`);
+}
+
+async function main(flags: Flags): Promise<void> {
+  const tasks = TASKS.filter((t) => flags.tasks.split(",").includes(t.name));
+  const methods = METHODS.filter((m) => flags.methods === "all" || flags.methods.split(",").includes(m.id));
+  await mkdir(dirname(flags.results), { recursive: true });
+  const runs = loadRuns(flags.results);
+  const done = (t: string, m: string, lr: number, seed: number): boolean => runs.some((r) => r.task === t && r.method === m && r.lr === lr && r.seed === seed);
+  const record = async (r: RunResult): Promise<void> => {
+    runs.push(r);
+    await writeOutputs(flags, runs, tasks);
+    console.log(`== ${r.task} ${r.method} lr ${r.lr} seed ${r.seed}: ${(100 * r.metric).toFixed(2)} (${Math.round(r.seconds)} s)`);
+  };
+  for (const task of tasks) {
+    for (const method of methods) {
+      for (const lr of method.lrs) if (!done(task.name, method.id, lr, 1)) await record(await runOne(flags, task, method, lr, 1));
+      const lr = bestLr(runs, task.name, method)!;
+      for (let seed = 2; seed <= flags.seeds; seed++) if (!done(task.name, method.id, lr, seed)) await record(await runOne(flags, task, method, lr, seed));
+    }
+  }
+  await writeOutputs(flags, runs, tasks);
+  console.log(table(runs, tasks, flags.seeds));
+}
+
+const program = new Command()
+  .option("--model <dir>", "the base model", join(ROOT, "models/mini-bert-uncased"))
+  .option("--data <dir>", "the shared data folder", resolve(ROOT, "../shared/data"))
+  .option("--seeds <n>", "seeds per method and task", (v) => Number(v), 3)
+  .option("--tasks <list>", "comma-separated", "SST-2,MRPC,CoLA")
+  .option("--methods <list>", `comma-separated ids (${METHODS.map((m) => m.id).join(", ")}) or all`, "all")
+  .option("--results <file>", "raw results (JSON); the table is written beside it", join(ROOT, "experiments/results/houlsby-runs.json"))
+  .option("--no-readme", "do not rewrite the table in README.md")
+  .option("--quick", "a smoke run: 64 training examples, 1 epoch, 32 dev examples (numbers meaningless)", false);
+program.parse();
+await main(program.opts<Flags>());

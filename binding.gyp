@@ -21,7 +21,8 @@
         "native/dropout.c"
       ],
       # IEEE semantics stay on: no -ffast-math (the reference parity tests depend on it).
-      "cflags": ["-O3", "-march=native", "-fno-math-errno", "-Wall", "-Wextra"],
+      "cflags": ["-O3", "-march=native", "-fno-math-errno", "-fopenmp", "-Wall", "-Wextra"],
+      "ldflags": ["-fopenmp"],
       "cflags_c": ["-std=c11"],
       "libraries": ["-lopenblas", "-lm"],
       "conditions": [

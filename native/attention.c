@@ -3,11 +3,23 @@
  * Heads are read in place from the projection layout (B,T,NH*HS): head h of batch item b is the (T,HS)
  * matrix starting at offset b*T*H + h*HS with leading dimension H = NH*HS, so each (b,h) is a few
  * cblas_sgemm calls on strided views and no transpose is ever materialised.
+ *
+ * Threads: one (b,h) is a handful of GEMMs too small for OpenBLAS to split well (its threads spend more
+ * time waking and waiting than computing, far worse when another process holds a core). So the (b,h)
+ * pairs are shared among OpenMP threads, as many as OpenBLAS would use, each calling single-threaded
+ * OpenBLAS; every (b,h) writes only its own slice of the outputs, and each slice is computed by the same
+ * calls as before, so results do not depend on the thread count.
  */
 #include <cblas.h>
+#include <omp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernels.h"
+
+/* OpenBLAS's own thread controls (declared here: not every cblas.h has them). */
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
 
 /* Forward with dropout needs probs∘dropMask as a GEMM operand while probs itself must stay un-dropped for
  * backward; the product is built block by block in this many floats on the stack (32 KiB). */
@@ -45,60 +57,74 @@ void attention_forward(float *out, float *probs,
     for (int64_t i = 0; i < B * Tq * H; i++) out[i] = 0.0f;
     return;
   }
-  for (int64_t b = 0; b < B; b++) {
-    for (int64_t h = 0; h < NH; h++) {
-      const float *q_bh = q + b * Tq * H + h * HS;
-      const float *k_bh = k + b * Tk * H + h * HS;
-      const float *v_bh = v + b * Tk * H + h * HS;
-      float *out_bh = out + b * Tq * H + h * HS;
-      float *p_bh = probs + (b * NH + h) * Tq * Tk;
-      /* scores (Tq,Tk) = scale * q_bh · k_bhᵀ */
-      if (HS > 0) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)Tq, (int)Tk, (int)HS,
-                    scale, q_bh, (int)H, k_bh, (int)H, 0.0f, p_bh, (int)Tk);
-      } else {
-        memset(p_bh, 0, (size_t)(Tq * Tk) * sizeof(float));
+  const int blas_threads = openblas_get_num_threads();
+  openblas_set_num_threads(1);
+#pragma omp parallel for schedule(static) num_threads(blas_threads)
+  for (int64_t bh = 0; bh < B * NH; bh++) {
+    const int64_t b = bh / NH, h = bh % NH;
+    const float *q_bh = q + b * Tq * H + h * HS;
+    const float *k_bh = k + b * Tk * H + h * HS;
+    const float *v_bh = v + b * Tk * H + h * HS;
+    float *out_bh = out + b * Tq * H + h * HS;
+    float *p_bh = probs + (b * NH + h) * Tq * Tk;
+    /* scores (Tq,Tk) = scale * q_bh · k_bhᵀ */
+    if (HS > 0) {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)Tq, (int)Tk, (int)HS,
+                  scale, q_bh, (int)H, k_bh, (int)H, 0.0f, p_bh, (int)Tk);
+    } else {
+      memset(p_bh, 0, (size_t)(Tq * Tk) * sizeof(float));
+    }
+    for (int64_t i = 0; i < Tq; i++) {
+      float *row = p_bh + i * Tk;
+      if (mask) {
+        const float *mask_b = mask + b * Tk;
+        for (int64_t j = 0; j < Tk; j++) row[j] += mask_b[j];
       }
-      for (int64_t i = 0; i < Tq; i++) {
-        float *row = p_bh + i * Tk;
-        if (mask) {
-          const float *mask_b = mask + b * Tk;
-          for (int64_t j = 0; j < Tk; j++) row[j] += mask_b[j];
-        }
-        softmax_row(row, row, Tk);
-      }
-      if (HS == 0) continue;
-      if (drop_mask) {
-        dropped_probs_times_v(out_bh, p_bh, drop_mask + (b * NH + h) * Tq * Tk, v_bh, Tq, Tk, HS, H);
-      } else {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Tq, (int)HS, (int)Tk,
-                    1.0f, p_bh, (int)Tk, v_bh, (int)H, 0.0f, out_bh, (int)H);
-      }
+      softmax_row(row, row, Tk);
+    }
+    if (HS == 0) continue;
+    if (drop_mask) {
+      dropped_probs_times_v(out_bh, p_bh, drop_mask + (b * NH + h) * Tq * Tk, v_bh, Tq, Tk, HS, H);
+    } else {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Tq, (int)HS, (int)Tk,
+                  1.0f, p_bh, (int)Tk, v_bh, (int)H, 0.0f, out_bh, (int)H);
     }
   }
+  openblas_set_num_threads(blas_threads);
 }
 
 /* Per (b,h), with P = probs_bh, D = drop_bh (or all ones), dO = dOut_bh, all GEMMs accumulating (beta 1):
  *   dV += (P∘D)ᵀ·dO;  dP = (dO·vᵀ)∘D;  dS = P∘(dP - rowsum(dP∘P));  dQ += scale·dS·k;  dK += scale·dSᵀ·q
- * scratch (Tq,Tk) holds P∘D, then dP, then dS. */
+ * A (Tq,Tk) work buffer holds P∘D, then dP, then dS: the caller's scratch for the first thread, one
+ * allocated here for each other thread (if that allocation fails, the loop runs on one thread). */
 void attention_backward(float *d_q, float *d_k, float *d_v, float *scratch,
                         const float *d_out, const float *probs, const float *q, const float *k, const float *v,
                         const float *drop_mask,
                         int64_t B, int64_t Tq, int64_t Tk, int64_t NH, int64_t HS, float scale) {
   const int64_t H = NH * HS;
   if (Tq == 0 || Tk == 0 || HS == 0) return; /* every gradient is empty or an empty sum */
-  for (int64_t b = 0; b < B; b++) {
-    for (int64_t h = 0; h < NH; h++) {
+  const int blas_threads = openblas_get_num_threads();
+  int threads = blas_threads < B * NH ? blas_threads : (int)(B * NH);
+  float *extra = threads > 1 ? malloc((size_t)(threads - 1) * (size_t)(Tq * Tk) * sizeof(float)) : NULL;
+  if (!extra) threads = 1;
+  openblas_set_num_threads(1);
+#pragma omp parallel num_threads(threads)
+  {
+    const int thread = omp_get_thread_num();
+    float *work = thread == 0 ? scratch : extra + (int64_t)(thread - 1) * Tq * Tk;
+#pragma omp for schedule(static)
+    for (int64_t bh = 0; bh < B * NH; bh++) {
+      const int64_t b = bh / NH, h = bh % NH;
       const int64_t head = b * Tq * H + h * HS;  /* offset of this head in q, out and their gradients */
       const int64_t key_head = b * Tk * H + h * HS; /* ... in k, v and their gradients */
-      const float *p_bh = probs + (b * NH + h) * Tq * Tk;
-      const float *drop_bh = drop_mask ? drop_mask + (b * NH + h) * Tq * Tk : NULL;
+      const float *p_bh = probs + bh * Tq * Tk;
+      const float *drop_bh = drop_mask ? drop_mask + bh * Tq * Tk : NULL;
       const float *d_out_bh = d_out + head;
       if (d_v) {
         const float *pd = p_bh;
         if (drop_bh) {
-          for (int64_t i = 0; i < Tq * Tk; i++) scratch[i] = p_bh[i] * drop_bh[i];
-          pd = scratch;
+          for (int64_t i = 0; i < Tq * Tk; i++) work[i] = p_bh[i] * drop_bh[i];
+          pd = work;
         }
         /* dV_bh (Tk,HS) += (P∘D)ᵀ (Tk,Tq) · dO (Tq,HS) */
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)Tk, (int)HS, (int)Tq,
@@ -107,13 +133,13 @@ void attention_backward(float *d_q, float *d_k, float *d_v, float *scratch,
       if (!d_q && !d_k) continue;
       /* dP (Tq,Tk) = dO (Tq,HS) · v_bhᵀ (HS,Tk), then ∘D */
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)Tq, (int)Tk, (int)HS,
-                  1.0f, d_out_bh, (int)H, v + key_head, (int)H, 0.0f, scratch, (int)Tk);
+                  1.0f, d_out_bh, (int)H, v + key_head, (int)H, 0.0f, work, (int)Tk);
       if (drop_bh) {
-        for (int64_t i = 0; i < Tq * Tk; i++) scratch[i] *= drop_bh[i];
+        for (int64_t i = 0; i < Tq * Tk; i++) work[i] *= drop_bh[i];
       }
       /* softmax backward per row: dS = P∘(dP - rowsum(dP∘P)) */
       for (int64_t i = 0; i < Tq; i++) {
-        float *ds = scratch + i * Tk;
+        float *ds = work + i * Tk;
         const float *p = p_bh + i * Tk;
         double dot = 0.0;
         for (int64_t j = 0; j < Tk; j++) dot += (double)ds[j] * p[j];
@@ -121,12 +147,14 @@ void attention_backward(float *d_q, float *d_k, float *d_v, float *scratch,
       }
       if (d_q) { /* dQ_bh (Tq,HS) += scale · dS (Tq,Tk) · k_bh (Tk,HS) */
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Tq, (int)HS, (int)Tk,
-                    scale, scratch, (int)Tk, k + key_head, (int)H, 1.0f, d_q + head, (int)H);
+                    scale, work, (int)Tk, k + key_head, (int)H, 1.0f, d_q + head, (int)H);
       }
       if (d_k) { /* dK_bh (Tk,HS) += scale · dSᵀ (Tk,Tq) · q_bh (Tq,HS) */
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)Tk, (int)HS, (int)Tq,
-                    scale, scratch, (int)Tk, q + head, (int)H, 1.0f, d_k + key_head, (int)H);
+                    scale, work, (int)Tk, q + head, (int)H, 1.0f, d_k + key_head, (int)H);
       }
     }
   }
+  openblas_set_num_threads(blas_threads);
+  free(extra);
 }

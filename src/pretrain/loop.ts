@@ -183,6 +183,7 @@ export async function runPretraining(args: PretrainArgs): Promise<PretrainResult
       history.evals.push(score);
       events?.onEval?.(score);
     }
+    await new Promise((resolve) => setImmediate(resolve)); // lets a signal handler run between steps
     const outOfTime = config.maxMinutes !== null && Date.now() - started >= config.maxMinutes * 60_000;
     const stop = outOfTime || (args.shouldStop?.() ?? false);
     if (stop || position.step === config.totalSteps || Date.now() - lastCheckpoint >= config.checkpointEveryMinutes * 60_000) {

@@ -2,7 +2,7 @@
 // limit and resumed with the same command; the model directory it writes loads back with its MLM head, and
 // its card lists the corpus; a resume with other settings is refused.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -59,6 +59,25 @@ describe("adapterkit pretrain", () => {
       "cls.predictions.transform.dense.bias", "cls.predictions.transform.dense.weight",
     ]);
     assert.ok(statSync(join(out, "vocab.txt")).size > 200_000);
+  });
+
+  it("stops cleanly on SIGINT: checkpoint, model written, exit code 0", async () => {
+    const dir = join(tmp, "interrupted");
+    const child = spawn(process.execPath, [CLI, ...args("400").map((a) => (a === out ? dir : a))], { cwd: ROOT });
+    let stderr = "";
+    let signalled = false;
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (!signalled && /pretrain \d+\/400/.test(stderr)) {
+        signalled = true;
+        child.kill("SIGINT");
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    assert.equal(code, 0, stderr);
+    const stopped = /stopped at step (\d+) of 400/.exec(stderr);
+    assert.ok(stopped && Number(stopped[1]) < 400, stderr);
+    assert.ok(statSync(join(dir, "model.safetensors")).size > 0);
   });
 
   it("refuses to resume a run with other settings, naming what changed", () => {

@@ -75,6 +75,15 @@ describe("adapterkit CLI", () => {
     assert.deepEqual(readFileSync(join(tmp, "resumed/adapter/adapter.safetensors")), readFileSync(join(tmp, "whole/adapter/adapter.safetensors")));
   });
 
+  it("the demo runs on the shipped data and reports dev accuracy and where its output went", () => {
+    const out = join(tmp, "demo");
+    const r = run(["demo", "--out", out, "--examples", "64"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /dev accuracy: 0\.\d+/);
+    assert.match(r.stdout, /report: .*report\.html/);
+    assert.ok(existsSync(join(out, "run", "metrics.json")));
+  });
+
   it("bad input gets one line naming the file and the place, and exit code 1", () => {
     const good = join(tmp, "good.tsv");
     writeFileSync(good, "sentence\tlabel\ngood movie\t1\nbad movie\t0\n");

@@ -12,6 +12,8 @@ export interface EncodedExample {
   readonly typeIds: Int32Array;
   readonly target: number | Float32Array | Int32Array | null;
   readonly source: string; // file:line, for error messages and predictions
+  /** Token positions a head reads (K-Adapter's entity markers), the same count in every example of a task. */
+  readonly markers?: Int32Array;
 }
 
 export interface Batch {
@@ -22,6 +24,8 @@ export interface Batch {
   readonly seqLength: number;
   /** Class ids (B) or (B·T), or float targets (B) or (B·C); null for unlabelled data. */
   readonly labels: { kind: "classes"; ids: Int32Array } | { kind: "values"; values: Float32Array } | null;
+  /** (B,P) marker positions when the examples have them. */
+  readonly markers: Int32Array | null;
   readonly examples: readonly EncodedExample[];
 }
 
@@ -113,7 +117,18 @@ export function collate(examples: readonly EncodedExample[], kind: TaskKind, pad
     typeIds.set(x.typeIds, b * T);
     attentionMask.fill(1, b * T, b * T + x.ids.length);
   });
-  return { ids, typeIds, attentionMask, batchSize: B, seqLength: T, labels: collateTargets(examples, kind, T), examples };
+  return { ids, typeIds, attentionMask, batchSize: B, seqLength: T, labels: collateTargets(examples, kind, T), markers: collateMarkers(examples), examples };
+}
+
+function collateMarkers(examples: readonly EncodedExample[]): Int32Array | null {
+  const P = examples[0]?.markers?.length ?? 0;
+  if (P === 0) return null;
+  const markers = new Int32Array(examples.length * P);
+  examples.forEach((x, b) => {
+    if (x.markers?.length !== P) throw new FormatError(`${x.source}: expected ${P} marker positions like the rest of the batch, got ${x.markers?.length ?? 0}`);
+    markers.set(x.markers, b * P);
+  });
+  return markers;
 }
 
 function collateTargets(examples: readonly EncodedExample[], kind: TaskKind, T: number): Batch["labels"] {

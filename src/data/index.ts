@@ -5,3 +5,4 @@ export {
 
 // readers: raw examples (text, labels, source line) from GLUE, TSV/CSV/JSONL and CoNLL files
 export * from "./readers/index.js";
+export { encodeDependencies, encodeEntityTyping, encodeRelations, type MarkedEncoding } from "./kadapter-encoding.js";

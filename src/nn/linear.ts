@@ -1,16 +1,36 @@
 // Linear layer y = x·Wᵀ + b with W stored [out, in] (Hugging Face's layout).
 import { linear, type Engine, type Tensor } from "../autograd/index.js";
 import type { Rng } from "../rng.js";
-import { truncatedNormal } from "./init.js";
+import { normal, truncatedNormal, uniform } from "./init.js";
 import { Module } from "./module.js";
+
+/**
+ * How a new Linear draws its parameters:
+ *   { rng, std }                   BERT: weight N(0, std²) truncated at 2 std, bias zero;
+ *   { rng, std, truncated: false } a plain normal weight, bias zero (K-Adapter's down/up projections);
+ *   { rng, fanInUniform: true }    PyTorch's nn.Linear default (kaiming_uniform with a = √5): weight and bias
+ *                                  both U(-1/√in, 1/√in), weight drawn first.
+ * bias: false leaves the layer without a bias.
+ */
+export type LinearInit =
+  | { readonly rng: Rng; readonly std: number; readonly truncated?: boolean; readonly bias?: boolean }
+  | { readonly rng: Rng; readonly fanInUniform: true; readonly bias?: boolean };
 
 export class Linear extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
-  constructor(e: Engine, readonly inFeatures: number, readonly outFeatures: number, init: { rng: Rng; std: number; bias?: boolean }) {
+  constructor(e: Engine, readonly inFeatures: number, readonly outFeatures: number, init: LinearInit) {
     super();
-    this.weight = this.parameter("weight", truncatedNormal(e, [outFeatures, inFeatures], init.std, init.rng));
+    const shape = [outFeatures, inFeatures];
+    if ("fanInUniform" in init) {
+      const bound = 1 / Math.sqrt(inFeatures);
+      this.weight = this.parameter("weight", uniform(e, shape, bound, init.rng));
+      this.bias = init.bias === false ? null : this.parameter("bias", uniform(e, [outFeatures], bound, init.rng));
+      return;
+    }
+    const draw = init.truncated === false ? normal : truncatedNormal;
+    this.weight = this.parameter("weight", draw(e, shape, init.std, init.rng));
     this.bias = init.bias === false ? null : this.parameter("bias", e.zeros([outFeatures], { requiresGrad: true }));
   }
 

@@ -57,11 +57,21 @@ const GOOGLE_ACTIVATIONS: Record<string, HiddenActivation> = {
   tanh: { kind: "tanh" },
 };
 
-function activation(json: Json, source: string, table: Record<string, HiddenActivation>): HiddenActivation {
-  const name = json.hidden_act ?? "gelu";
+function activation(json: Json, source: string, table: Record<string, HiddenActivation>, key = "hidden_act"): HiddenActivation {
+  const name = json[key] ?? "gelu";
   const found = typeof name === "string" ? table[name] : undefined;
-  if (!found) throw new ConfigError(`${source}: unknown hidden_act ${JSON.stringify(name)}; expected one of ${Object.keys(table).join(", ")}`);
+  if (!found) throw new ConfigError(`${source}: unknown ${key} ${JSON.stringify(name)}; expected one of ${Object.keys(table).join(", ")}`);
   return found;
+}
+
+/** An activation by its Hugging Face name (json[key], default "gelu" = erf GELU), for other configs in HF style. */
+export function hfActivation(json: Json, source: string, key: string): HiddenActivation {
+  return activation(json, source, HF_ACTIVATIONS, key);
+}
+
+/** The Hugging Face name of an activation: "gelu" (erf), "gelu_new" (tanh approximation), "relu", "tanh". */
+export function hfActivationName(act: HiddenActivation): string {
+  return act.kind === "gelu" ? (act.approximation === "erf" ? "gelu" : "gelu_new") : act.kind;
 }
 
 function validated(config: BertConfig, source: string): BertConfig {
@@ -125,7 +135,6 @@ export function fromGoogleConfig(json: Json, source = "bert_config.json"): BertC
 
 /** Writes the Hugging Face config.json fields for a config (for saving a model directory). */
 export function toHfConfig(config: BertConfig): Json {
-  const act = config.hiddenActivation;
   return {
     model_type: config.modelType,
     architectures: [config.modelType === "bert" ? "BertForMaskedLM" : "RobertaForMaskedLM"],
@@ -134,7 +143,7 @@ export function toHfConfig(config: BertConfig): Json {
     num_hidden_layers: config.numLayers,
     num_attention_heads: config.numHeads,
     intermediate_size: config.intermediateSize,
-    hidden_act: act.kind === "gelu" ? (act.approximation === "erf" ? "gelu" : "gelu_new") : act.kind,
+    hidden_act: hfActivationName(config.hiddenActivation),
     hidden_dropout_prob: config.hiddenDropout,
     attention_probs_dropout_prob: config.attentionDropout,
     max_position_embeddings: config.maxPositions,

@@ -8,7 +8,8 @@ import { add, attention, reshape, selectTokens, tanh, type Engine, type Tensor }
 import { formatShape } from "../../dtype.js";
 import { FormatError, ShapeError } from "../../errors.js";
 import {
-  Dropout, Embedding, LayerNorm, Linear, Module, ModuleList, type ForwardContext, type InsertionPointName, type InsertionProvider,
+  Dropout, Embedding, LayerNorm, Linear, Module, ModuleList, paddingMask,
+  type ForwardContext, type InsertionPointName, type InsertionProvider, type LinearInit,
 } from "../../nn/index.js";
 import { Rng } from "../../rng.js";
 import { activate } from "./activation.js";
@@ -29,9 +30,6 @@ export interface EncoderOutput {
   /** (B,T,H) each: [0] the embedding output, [i] layer i's output; only when asked for. */
   hiddenStates: Tensor[] | null;
 }
-
-// BERT masks padding by adding -10000 to its attention scores (not -inf: a fully padded row stays finite).
-const MASKED_SCORE = -10000;
 
 class Embeddings extends Module {
   readonly word: Embedding;
@@ -92,10 +90,9 @@ class SelfAttention extends Module {
   readonly norm: LayerNorm;
   private readonly drop: Dropout;
 
-  constructor(e: Engine, private readonly config: BertConfig, rng: Rng) {
+  constructor(e: Engine, private readonly config: BertConfig, init: LinearInit) {
     super();
     const H = config.hiddenSize;
-    const init = { rng, std: config.initializerRange };
     this.query = this.child("query", new Linear(e, H, H, init));
     this.key = this.child("key", new Linear(e, H, H, init));
     this.value = this.child("value", new Linear(e, H, H, init));
@@ -104,8 +101,8 @@ class SelfAttention extends Module {
     this.drop = new Dropout(config.hiddenDropout);
   }
 
-  /** x (B,T,H), mask (B,T) additive -> attention output projected and dropped out, before add & norm. */
-  forward(x: Tensor, mask: Tensor, ctx: ForwardContext): Tensor {
+  /** x (B,T,H), mask (B,T) additive or null (attend everywhere) -> attention output projected and dropped out, before add & norm. */
+  forward(x: Tensor, mask: Tensor | null, ctx: ForwardContext): Tensor {
     const probsDropout = ctx.training && this.config.attentionDropout > 0 ? { p: this.config.attentionDropout, rng: ctx.rng } : null;
     const context = attention(this.query.forward(x), this.key.forward(x), this.value.forward(x), {
       numHeads: this.config.numHeads, mask, dropout: probsDropout,
@@ -120,9 +117,8 @@ class FeedForward extends Module {
   readonly norm: LayerNorm;
   private readonly drop: Dropout;
 
-  constructor(e: Engine, private readonly config: BertConfig, rng: Rng) {
+  constructor(e: Engine, private readonly config: BertConfig, init: LinearInit) {
     super();
-    const init = { rng, std: config.initializerRange };
     this.inner = this.child("inner", new Linear(e, config.hiddenSize, config.intermediateSize, init));
     this.output = this.child("output", new Linear(e, config.intermediateSize, config.hiddenSize, init));
     this.norm = this.child("norm", new LayerNorm(e, config.hiddenSize, config.layerNormEps));
@@ -134,17 +130,22 @@ class FeedForward extends Module {
   }
 }
 
-class Layer extends Module {
+/**
+ * One post-LN encoder layer (Hugging Face's BertLayer). Exported for encoders built from the same blocks
+ * (K-Adapter's adapter layers). `init` defaults to BERT's truncated normal with the config's initializer range.
+ */
+export class TransformerLayer extends Module {
   readonly attn: SelfAttention;
   readonly ffn: FeedForward;
 
-  constructor(e: Engine, config: BertConfig, rng: Rng, private readonly index: number) {
+  constructor(e: Engine, config: BertConfig, rng: Rng, private readonly index: number, init: LinearInit = { rng, std: config.initializerRange }) {
     super();
-    this.attn = this.child("attn", new SelfAttention(e, config, rng));
-    this.ffn = this.child("ffn", new FeedForward(e, config, rng));
+    this.attn = this.child("attn", new SelfAttention(e, config, init));
+    this.ffn = this.child("ffn", new FeedForward(e, config, init));
   }
 
-  forward(x: Tensor, mask: Tensor, ctx: ForwardContext, insertions: InsertionProvider | null): Tensor {
+  /** x (B,T,H), mask (B,T) additive or null -> (B,T,H); insertions run at the layer's insertion points. */
+  forward(x: Tensor, mask: Tensor | null, ctx: ForwardContext, insertions: InsertionProvider | null = null): Tensor {
     const insert = (point: InsertionPointName, h: Tensor): Tensor => insertions?.at(this.index, point)?.forward(h, ctx) ?? h;
     const attended = this.attn.norm.forward(add(insert("afterAttention", this.attn.forward(x, mask, ctx)), x));
     return this.ffn.norm.forward(add(insert("afterFfn", this.ffn.forward(attended, ctx)), attended));
@@ -153,7 +154,7 @@ class Layer extends Module {
 
 export class BertModel extends Module {
   readonly embeddings: Embeddings;
-  readonly layers: ModuleList<Layer>;
+  readonly layers: ModuleList<TransformerLayer>;
   readonly pooler: Linear;
   /** What runs at the insertion points (adapters); null for the plain encoder. */
   insertions: InsertionProvider | null = null;
@@ -162,7 +163,7 @@ export class BertModel extends Module {
     super();
     const rng = new Rng(options.seed ?? 0);
     this.embeddings = this.child("embeddings", new Embeddings(engine, config, rng));
-    const layers = Array.from({ length: config.numLayers }, (_, i) => new Layer(engine, config, rng, i));
+    const layers = Array.from({ length: config.numLayers }, (_, i) => new TransformerLayer(engine, config, rng, i));
     this.layers = this.child("encoder", new EncoderLayers(layers)).layers;
     this.pooler = this.child("pooler", new Linear(engine, config.hiddenSize, config.hiddenSize, { rng, std: config.initializerRange }));
   }
@@ -172,7 +173,7 @@ export class BertModel extends Module {
     if (input.ids.length !== B * T || (input.typeIds && input.typeIds.length !== B * T) || (input.attentionMask && input.attentionMask.length !== B * T)) {
       throw new ShapeError(`${this.config.modelType}: expected ids, typeIds and attentionMask of B·T = ${B}·${T} = ${B * T}, got ${input.ids.length}, ${input.typeIds?.length ?? "-"}, ${input.attentionMask?.length ?? "-"}`);
     }
-    const mask = this.engine.tensor(Array.from(input.attentionMask ?? new Int32Array(B * T).fill(1), (m) => (m ? 0 : MASKED_SCORE)), [B, T]);
+    const mask = paddingMask(this.engine, input.attentionMask, B, T);
     let h = this.embeddings.forward(input, ctx);
     const hiddenStates = options.hiddenStates ? [h] : null;
     for (const layer of this.layers.items) {
@@ -195,11 +196,11 @@ export class BertModel extends Module {
   }
 }
 
-// `encoder.layers.<i>` in parameter paths.
-class EncoderLayers extends Module {
-  readonly layers: ModuleList<Layer>;
+/** A stack of layers, so their parameter paths read `encoder.layers.<i>....` (Hugging Face's encoder.layer.<i>). */
+export class EncoderLayers extends Module {
+  readonly layers: ModuleList<TransformerLayer>;
 
-  constructor(layers: Layer[]) {
+  constructor(layers: TransformerLayer[]) {
     super();
     this.layers = this.child("layers", new ModuleList(layers));
   }

@@ -15,7 +15,7 @@ const RANKS: Record<string, number> = {
   nn: 3, data: 3,
   models: 4, heads: 4, adapters: 4,
   train: 5,
-  serve: 6, pretrain: 6,
+  serve: 6, pretrain: 6, kadapter: 6,
   cli: 7,
   "index.ts": 8,
 };

@@ -7,6 +7,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerEval } from "./commands/eval.js";
 import { registerInfo } from "./commands/info.js";
 import { registerInit } from "./commands/init.js";
+import { registerKAdapter } from "./commands/kadapter.js";
 import { registerPredict } from "./commands/predict.js";
 import { registerPretrain } from "./commands/pretrain.js";
 import { registerTrain } from "./commands/train.js";
@@ -27,6 +28,7 @@ program
 registerDemo(program);
 registerInit(program);
 registerPretrain(program);
+registerKAdapter(program);
 registerTrain(program);
 registerEval(program);
 registerPredict(program);

@@ -4,7 +4,7 @@
 import type { Engine } from "../autograd/index.js";
 import type { Batch, TaskKind } from "../data/index.js";
 import { Rng } from "../rng.js";
-import type { TaskModel } from "./task-model.js";
+import type { TrainableModel } from "./task-model.js";
 
 export interface Prediction {
   source: string;
@@ -27,12 +27,12 @@ function softmaxRow(logits: ArrayLike<number>, start: number, C: number): number
   return exps.map((x) => x / sum);
 }
 
-export function evaluate(engine: Engine, model: TaskModel, batches: Iterable<Batch>, kind: TaskKind): EvalResult {
+export function evaluate(engine: Engine, model: TrainableModel, batches: Iterable<Batch>, kind: TaskKind): EvalResult {
   const predictions: Prediction[] = [];
   let lossSum = 0;
   let lossCount = 0;
   const ctx = { training: false, rng: new Rng(0) };
-  const C = model.head.config.labels.length;
+  const C = model.outputSize;
   for (const batch of batches) {
     engine.noGrad(() => {
       const logits = model.forward(batch, ctx);

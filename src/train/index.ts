@@ -13,7 +13,7 @@ export * from "./metrics.js";
 export { Adam, decays, type AdamOptions, type AdamState, type AdamVariant } from "./optim/adam.js";
 export { escapeHtml, lineChart, writeReport, type RunSummary } from "./report.js";
 export { learningRate, schedule, type Schedule, type ScheduleKind } from "./schedule.js";
-export { TaskModel } from "./task-model.js";
+export { TaskModel, type TrainableModel } from "./task-model.js";
 export { resolveTask, type ResolvedTask, type TaskSpec } from "./tasks.js";
 export {
   applyTrainMode, countParameters, TRAIN_MODES, type NamedTensor, type ParameterCounts, type ParameterGroups, type TrainMode,

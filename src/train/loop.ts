@@ -12,7 +12,7 @@ import { clipGradNorm } from "./clip.js";
 import { evaluate, type Prediction } from "./evaluate.js";
 import { Adam, type AdamVariant } from "./optim/adam.js";
 import { learningRate, schedule, type ScheduleKind } from "./schedule.js";
-import type { TaskModel } from "./task-model.js";
+import type { TrainableModel } from "./task-model.js";
 import type { NamedTensor } from "./trainable.js";
 
 export interface LoopConfig {
@@ -64,7 +64,7 @@ export interface LoopEvents {
 
 export interface LoopArgs {
   engine: Engine;
-  model: TaskModel;
+  model: TrainableModel;
   trainable: readonly NamedTensor[];
   train: readonly EncodedExample[];
   dev: readonly EncodedExample[] | null;

@@ -3,15 +3,25 @@
 // swaps in its LayerNorm values; the base's own values are kept and restored for `null`.
 import type { Tensor } from "../autograd/index.js";
 import type { AdapterSet } from "../adapters/index.js";
+import type { Batch } from "../data/index.js";
 import { ConfigError } from "../errors.js";
 import type { Labels, TaskHead } from "../heads/index.js";
 import type { BertModel, EncoderInput } from "../models/index.js";
 import type { ForwardContext } from "../nn/index.js";
 import type { NamedTensor, ParameterGroups } from "./trainable.js";
 
+/** What the training loop and evaluation need of a model: logits for a batch, a loss, and the logits' width. */
+export interface TrainableModel {
+  /** logits (B,C) for sequence tasks, (B,T,C) for per-token tasks. */
+  forward(batch: Batch, ctx: ForwardContext): Tensor;
+  loss(logits: Tensor, labels: Labels): Tensor;
+  /** C: classes (or scores) per prediction. */
+  readonly outputSize: number;
+}
+
 const isLayerNorm = (name: string): boolean => /(^|\.)norm\.(weight|bias)$/.test(name);
 
-export class TaskModel {
+export class TaskModel implements TrainableModel {
   private readonly baseLayerNorms: Map<string, Float32Array>;
   private readonly adapterLayerNorms = new Map<string, Map<string, Float32Array>>();
 
@@ -28,6 +38,10 @@ export class TaskModel {
 
   loss(logits: Tensor, labels: Labels): Tensor {
     return this.head.loss(logits, labels);
+  }
+
+  get outputSize(): number {
+    return this.head.config.labels.length;
   }
 
   /** Runs adapter `name` (or the plain base for null) from now on, with the LayerNorms kept under that name. */

@@ -14,6 +14,7 @@ import {
 } from "../../train/index.js";
 import { Progress } from "../progress.js";
 import { integer, log, number, openModel } from "../setup.js";
+import { addKnowledgeOptions, parseKnowledge, trainWithKnowledge } from "./kadapter.js";
 import { addTaskOptions, taskSpec, type TaskFlags } from "./task-options.js";
 
 interface TrainFlags extends TaskFlags {
@@ -46,6 +47,11 @@ interface TrainFlags extends TaskFlags {
   resume: boolean;
   lowercase?: boolean;
   strict?: boolean;
+  // K-Adapter tasks (openentity, tacred)
+  knowledge?: string;
+  fusion?: "concat" | "add";
+  freezeEncoder?: boolean;
+  trainAdapters?: boolean;
 }
 
 async function sizeOf(paths: string[]): Promise<number> {
@@ -55,6 +61,15 @@ async function sizeOf(paths: string[]): Promise<number> {
 }
 
 export async function train(flags: TrainFlags): Promise<void> {
+  const taskName = flags.task.toLowerCase();
+  if (taskName === "openentity" || taskName === "tacred") {
+    await trainWithKnowledge({
+      ...flags, task: taskName, lr: flags.lr ?? 1e-4, knowledge: parseKnowledge(flags.knowledge ?? ""), fusion: flags.fusion ?? "concat",
+      freezeEncoder: flags.freezeEncoder ?? false, trainAdapters: flags.trainAdapters ?? false,
+    });
+    return;
+  }
+  if (flags.knowledge) throw new ConfigError(`--knowledge: expected a K-Adapter task (--task openentity or tacred), got "${flags.task}"`);
   const started = Date.now();
   if (!TRAIN_MODES.includes(flags.mode)) throw new ConfigError(`--mode: unknown "${flags.mode}"; expected one of ${TRAIN_MODES.join(", ")}`);
   const session = await openModel(flags.model, { lowercase: flags.lowercase, strict: flags.strict, addPrefixSpace: flags.task.toLowerCase() === "conll" ? true : undefined });
@@ -149,7 +164,7 @@ export async function train(flags: TrainFlags): Promise<void> {
 }
 
 export function registerTrain(program: Command): void {
-  addTaskOptions(program.command("train").description("train an adapter (or a head, LayerNorms, or the whole model) on a task"))
+  addKnowledgeOptions(addTaskOptions(program.command("train").description("train an adapter (or a head, LayerNorms, or the whole model) on a task; with K-Adapter tasks (openentity, tacred), a model with knowledge adapters")))
     .requiredOption("--model <dir>", "pretrained model directory (Hugging Face or Google TF checkpoint)")
     .option("--out <dir>", "output folder (adapter/, checkpoints/, metrics.json, report.html)", "runs/latest")
     .option("--adapter <preset>", "houlsby (two per layer, as adapter-bert) or pfeiffer (one, after the FFN)", "houlsby")

@@ -7,17 +7,15 @@
 // the seeds at that learning rate, the trained-parameter share and the mean wall time. Every finished run is
 // appended to results/houlsby-runs.json at once, so the command resumes where it stopped; the table is
 // rewritten into results/houlsby.md and into README.md between its markers after every run.
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { train } from "../src/cli/commands/train.js";
 import { writeFileAtomic } from "../src/io/index.js";
 import { type TrainMode } from "../src/train/index.js";
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+import { loadRuns, mean, ROOT, saveRuns, std, writeReadmeSection } from "./runs.js";
 
 interface Method {
   id: string;
@@ -82,10 +80,6 @@ interface Flags {
   quick: boolean;
 }
 
-function loadRuns(path: string): RunResult[] {
-  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as { runs: RunResult[] }).runs : [];
-}
-
 async function runOne(flags: Flags, task: TaskPlan, method: Method, lr: number, seed: number): Promise<RunResult> {
   const out = join(tmpdir(), `adapterkit-houlsby-${process.pid}`);
   rmSync(out, { recursive: true, force: true });
@@ -105,9 +99,6 @@ async function runOne(flags: Flags, task: TaskPlan, method: Method, lr: number, 
     trainedPercent: (100 * p.trainable) / (p.total - p.adapter - p.head), seconds: summary.seconds,
   };
 }
-
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-const std = (xs: number[]): number => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
 
 /** The learning rate whose seed-1 run scored best on dev, once every rate of the sweep has run. */
 function bestLr(runs: RunResult[], task: string, method: Method): number | null {
@@ -140,25 +131,17 @@ function table(runs: RunResult[], tasks: TaskPlan[], seeds: number): string {
 }
 
 async function writeOutputs(flags: Flags, runs: RunResult[], tasks: TaskPlan[]): Promise<void> {
-  await writeFileAtomic(flags.results, JSON.stringify({ model: flags.model, runs }, null, 1) + "\n");
+  await saveRuns(flags.results, flags.model, runs);
   const md = `${table(runs, tasks, flags.seeds)}\n\nDev-set scores x 100, mean ± sample standard deviation over seeds at the learning rate that scored best with seed 1; [paper] is BERT-large on the GLUE test server (Houlsby et al. 2019, Table 1). Produced by \`npm run experiment:houlsby\`; raw runs in experiments/results/houlsby-runs.json.\n`;
   await writeFileAtomic(flags.results.replace(/-runs\.json$/, ".md"), md);
-  if (!flags.readme) return;
-  const readme = join(ROOT, "README.md");
-  const text = readFileSync(readme, "utf8");
-  const start = "<!-- houlsby-table:start -->";
-  const end = "<!-- houlsby-table:end -->";
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  if (from < 0 || to < from) return;
-  await writeFileAtomic(readme, `${text.slice(0, from + start.length)}\n${md}${text.slice(to)}`);
+  if (flags.readme) await writeReadmeSection("houlsby-table", md);
 }
 
 async function main(flags: Flags): Promise<void> {
   const tasks = TASKS.filter((t) => flags.tasks.split(",").includes(t.name));
   const methods = METHODS.filter((m) => flags.methods === "all" || flags.methods.split(",").includes(m.id));
   await mkdir(dirname(flags.results), { recursive: true });
-  const runs = loadRuns(flags.results);
+  const runs = loadRuns<RunResult>(flags.results);
   const done = (t: string, m: string, lr: number, seed: number): boolean => runs.some((r) => r.task === t && r.method === m && r.lr === lr && r.seed === seed);
   const record = async (r: RunResult): Promise<void> => {
     runs.push(r);

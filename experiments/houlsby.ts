@@ -7,11 +7,12 @@
 // the seeds at that learning rate, the trained-parameter share and the mean wall time. Every finished run is
 // appended to results/houlsby-runs.json at once, so the command resumes where it stopped; the table is
 // rewritten into results/houlsby.md and into README.md between its markers after every run.
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { Command } from "commander";
+import { init } from "../src/cli/commands/init.js";
 import { train } from "../src/cli/commands/train.js";
 import { writeFileAtomic } from "../src/io/index.js";
 import { type TrainMode } from "../src/train/index.js";
@@ -24,6 +25,8 @@ interface Method {
   adapter?: "houlsby" | "pfeiffer";
   adapterSize?: number;
   topLayers?: number;
+  /** "random": the same architecture freshly initialised, the baseline pretraining must beat. */
+  base?: "random";
   lrs: number[];
 }
 
@@ -37,6 +40,7 @@ const METHODS: Method[] = [
   { id: "top-1", label: "Top layer only", mode: "top-layers", topLayers: 1, lrs: [1e-4, 3e-4] },
   { id: "layernorm-only", label: "LayerNorm only", mode: "layernorm-only", lrs: [1e-3, 3e-3] },
   { id: "head-only", label: "Head only", mode: "head-only", lrs: [1e-3, 3e-3] },
+  { id: "full-random-init", label: "Full fine-tuning from random init (no pretraining)", mode: "full", base: "random", lrs: [1e-4, 3e-4] },
 ];
 
 interface TaskPlan {
@@ -80,11 +84,23 @@ interface Flags {
   quick: boolean;
 }
 
+/** A freshly initialised model of the same architecture and vocabulary as flags.model (made once). */
+async function randomInitModel(flags: Flags): Promise<string> {
+  const config = JSON.parse(readFileSync(join(flags.model, "config.json"), "utf8")) as Record<string, number>;
+  const dir = join(ROOT, "runs", `random-init-${basename(flags.model)}-${config.num_hidden_layers}x${config.hidden_size}`);
+  if (existsSync(join(dir, "config.json"))) return dir;
+  await init({
+    out: dir, vocab: join(flags.model, "vocab.txt"), layers: config.num_hidden_layers, hidden: config.hidden_size, heads: config.num_attention_heads,
+    intermediate: config.intermediate_size, maxPositions: config.max_position_embeddings, lowercase: true, seed: 0,
+  });
+  return dir;
+}
+
 async function runOne(flags: Flags, task: TaskPlan, method: Method, lr: number, seed: number): Promise<RunResult> {
   const out = join(tmpdir(), `adapterkit-houlsby-${process.pid}`);
   rmSync(out, { recursive: true, force: true });
   await train({
-    model: flags.model, out, task: task.name, data: join(flags.data, "glue"), mode: method.mode, adapter: method.adapter ?? "houlsby",
+    model: method.base === "random" ? await randomInitModel(flags) : flags.model, out, task: task.name, data: join(flags.data, "glue"), mode: method.mode, adapter: method.adapter ?? "houlsby",
     adapterSize: method.adapterSize, topLayers: method.topLayers, lr, epochs: flags.quick ? 1 : task.epochs, batchSize: 32, gradAccumulation: 1,
     maxSeqLength: 128, warmupProportion: 0.1, weightDecay: 0.01, optimizer: "bert", schedule: "bert", seed, checkpointEvery: 1_000_000,
     maxTrainExamples: flags.quick ? 64 : task.maxTrainExamples, maxDevExamples: flags.quick ? 32 : undefined, resume: false,

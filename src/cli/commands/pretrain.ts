@@ -7,9 +7,9 @@ import { join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { Engine } from "../../autograd/index.js";
 import { ConfigError } from "../../errors.js";
-import { writeFileAtomic, writeFilesAtomic, type TensorRecord } from "../../io/index.js";
+import { readCheckpointDir, toFloat32, writeFileAtomic, writeFilesAtomic, type TensorRecord } from "../../io/index.js";
 import { backendChoiceFromEnv, loadBackend } from "../../kernels/index.js";
-import { BertModel, fromHfConfig, hfModelFiles, MaskedLmHead, maskedLmHfName, type BertConfig } from "../../models/index.js";
+import { BertModel, fromHfConfig, hfModelFiles, mapCheckpoint, MaskedLmHead, maskedLmHfName, type BertConfig } from "../../models/index.js";
 import {
   defaultCorpus, maskHeldOut, maskingVocab, modelCard, readCorpusSource, readWikiText, reportPage, runPretraining, sourceFiles,
   TokenStream, type CorpusSource, type PretrainConfig, type PretrainSummary,
@@ -48,12 +48,13 @@ interface PretrainFlags {
   evalEvery: number;
   checkpointMinutes: number;
   maxMinutes?: number;
+  initFrom?: string;
 }
 
 // Settings that change what is computed: a resumed run must use the same ones.
 const FIXED_KEYS = [
   "layers", "hidden", "heads", "intermediate", "maxPositions", "seqLength", "batchSize", "gradAccumulation", "steps", "lr", "warmupSteps",
-  "weightDecay", "beta2", "dropout", "maskProbability", "wholeWordMask", "seed", "text", "vocab",
+  "weightDecay", "beta2", "dropout", "maskProbability", "wholeWordMask", "seed", "text", "vocab", "initFrom",
 ] as const;
 
 export async function pretrain(flags: PretrainFlags): Promise<void> {
@@ -95,6 +96,7 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
   const engine = new Engine({ backend });
   const model = new BertModel(engine, trainingConfig, { seed: flags.seed });
   const head = new MaskedLmHead(engine, trainingConfig, model.embeddings.word.weight, new Rng(flags.seed + 1));
+  if (flags.initFrom) await initFrom(flags.initFrom, model, head, trainingConfig);
   // the pooler is not used by masked LM: leaving it out spares its optimizer state
   const trainable = [...model.namedParameters().filter(([n]) => !n.startsWith("pooler.")), ...head.namedParameters("mlm.")];
   const parameters = model.namedParameters().reduce((n, [, t]) => n + t.size, 0) + head.namedParameters().reduce((n, [, t]) => n + t.size, 0);
@@ -158,6 +160,23 @@ async function exportModel(out: string, model: BertModel, head: MaskedLmHead, co
   });
 }
 
+/** Starts from a model directory's weights (and its MLM head when it has one) instead of a random init. */
+async function initFrom(dir: string, model: BertModel, head: MaskedLmHead, config: BertConfig): Promise<void> {
+  const found = await readCheckpointDir(dir);
+  const records = found.records.map((r) => ({ name: r.name, shape: r.shape, data: toFloat32(r) }));
+  const mapped = mapCheckpoint(records, config, { allowUnexpected: true, source: found.weightsFile });
+  model.loadWeights(mapped.params, found.weightsFile);
+  const byName = new Map(records.map((r) => [r.name, r]));
+  const headParams = head.namedParameters();
+  const present = headParams.filter(([n]) => byName.has(maskedLmHfName(n)));
+  for (const [n, t] of present) {
+    const record = byName.get(maskedLmHfName(n));
+    if (record?.data.length !== t.size) throw new ConfigError(`${found.weightsFile}: expected ${t.size} values for "${maskedLmHfName(n)}", got ${record?.data.length}`);
+    t.data.set(record.data);
+  }
+  log(`initialised from ${dir}${present.length === headParams.length ? " (encoder and MLM head)" : " (encoder; the MLM head starts fresh)"}`);
+}
+
 function displayPath(path: string, dataRoot: string): string {
   const rel = relative(resolve(dataRoot), resolve(path));
   return rel.startsWith("..") ? path : `data/${rel}`;
@@ -208,5 +227,6 @@ export function registerPretrain(program: Command): void {
     .option("--eval-every <n>", "score the held-out text every N steps", integer("eval-every"), 500)
     .option("--checkpoint-minutes <m>", "minutes between checkpoints", number("checkpoint-minutes"), 5)
     .option("--max-minutes <m>", "stop (checkpoint, write the model) after this many minutes", number("max-minutes"))
+    .option("--init-from <dir>", "start from this model directory's weights (continued pretraining) instead of a random init")
     .action(async (flags: PretrainFlags) => pretrain({ ...flags, wholeWordMask: flags.wholeWordMask ?? false }));
 }

@@ -80,6 +80,16 @@ describe("adapterkit pretrain", () => {
     assert.ok(statSync(join(dir, "model.safetensors")).size > 0);
   });
 
+  it("continues pretraining from a model directory with --init-from", () => {
+    const next = join(tmp, "continued");
+    const r = run([...args("3").map((a) => (a === out ? next : a)), "--init-from", out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /initialised from .*mini \(encoder and MLM head\)/);
+    const wrongShape = run([...args("3", ["--hidden", "64"]).map((a) => (a === out ? join(tmp, "wrong") : a)), "--init-from", out]);
+    assert.equal(wrongShape.code, 1);
+    assert.match(wrongShape.stderr, /model\.safetensors: expected the tensors of a bert encoder .*mis-shaped/);
+  });
+
   it("refuses to resume a run with other settings, naming what changed", () => {
     const r = run(args("6", ["--lr", "1e-3"]));
     assert.equal(r.code, 1);

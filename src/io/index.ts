@@ -32,3 +32,4 @@ export {
 export {
   readCheckpointDir, type CheckpointDir, type CheckpointDirOptions, type CheckpointFormat,
 } from "./checkpoint-dir.js";
+export { readJson } from "./json-file.js";

@@ -2,7 +2,6 @@
 // Written with writeFilesAtomic: a new folder appears whole or not at all; in an existing one every file is
 // written to a temp file first and renamed only after all are complete.
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, adapterHubConfig, fromAdapterHubName, HEAD_CONFIG_FILE, HEAD_WEIGHTS_FILE,
@@ -11,7 +10,7 @@ import {
 import { formatShape } from "../dtype.js";
 import { FormatError } from "../errors.js";
 import { fromHubHeadName, headHubConfig, parseHeadHubConfig, toHubHeadName, type HeadConfig, type TaskHead } from "../heads/index.js";
-import { encodeSafetensors, readSafetensors, toFloat32, writeFilesAtomic, type FileContents, type TensorRecord } from "../io/index.js";
+import { encodeSafetensors, readJson, readSafetensors, toFloat32, writeFilesAtomic, type FileContents, type TensorRecord } from "../io/index.js";
 import { hfName, type BertConfig } from "../models/index.js";
 import type { TaskModel } from "./task-model.js";
 
@@ -51,20 +50,6 @@ export async function saveAdapterFolder(dir: string, model: TaskModel, name: str
     files[LAYERNORMS_FILE] = encodeSafetensors([...norms].map(([n, v]) => record(`${base.modelType}.${hfName(n)}`, [v.length], v)));
   }
   await writeFilesAtomic(dir, files);
-}
-
-async function readJson(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    throw new FormatError(`${path}: expected a readable file, got ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new FormatError(`${path}: expected JSON, got ${(err as Error).message}`);
-  }
 }
 
 async function readWeights(path: string, rename: (key: string) => string | null): Promise<Map<string, Float32Array>> {

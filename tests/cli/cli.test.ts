@@ -1,30 +1,15 @@
 // The adapterkit command end to end on real data: init a small model with the real BERT vocab, train an
 // adapter on SST-2 rows, then eval, predict, info, and a killed-then-resumed run; plus one-line errors.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
+import { ok, run, SHARED } from "./helpers/run-cli.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const CLI = join(ROOT, "dist/src/cli/main.js");
-const SHARED = resolve(ROOT, "../shared/data");
 const tmp = mkdtempSync(join(tmpdir(), "adapterkit-cli-"));
 const model = join(tmp, "model");
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", cwd: ROOT });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ok(args: string[]): string {
-  const r = run(args);
-  assert.equal(r.code, 0, `adapterkit ${args.join(" ")} failed:\n${r.stderr}`);
-  return r.stdout;
-}
 
 const trainArgs = (out: string, extra: string[] = []): string[] => [
   "train", "--model", model, "--task", "SST-2", "--data", join(SHARED, "glue"), "--max-train-examples", "96", "--max-dev-examples", "48",

@@ -2,27 +2,18 @@
 // (LitWD1Krel, held-out fifth) and a linguistic one (UD EWT), then OpenEntity and TACRED-format training
 // with them; the model stays frozen while adapters pretrain; bad flags get one-line errors.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { readSafetensors } from "../../src/io/index.js";
+import { ok, run, SHARED } from "./helpers/run-cli.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const CLI = join(ROOT, "dist/src/cli/main.js");
-const SHARED = resolve(ROOT, "../shared/data");
 const tmp = mkdtempSync(join(tmpdir(), "adapterkit-kadapter-cli-"));
 const model = join(tmp, "model");
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", cwd: ROOT });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ok(args: string[]): string {
+function okWithLog(args: string[]): string {
   const r = run(args);
   assert.equal(r.code, 0, `adapterkit ${args.join(" ")} failed:\n${r.stderr}`);
   return r.stdout + r.stderr;
@@ -37,7 +28,7 @@ describe("adapterkit kadapter", () => {
 
   it("pretrains factual and linguistic adapters with the model frozen, then trains OpenEntity and TACRED-format tasks with them", async () => {
     const fac = join(tmp, "fac");
-    const facLog = ok(["kadapter", "pretrain", "--task", "relation", "--model", model, "--out", fac, "--epochs", "1", "--batch-size", "16", "--plugin-layers", "0,2"]);
+    const facLog = okWithLog(["kadapter", "pretrain", "--task", "relation", "--model", model, "--out", fac, "--epochs", "1", "--batch-size", "16", "--plugin-layers", "0,2"]);
     assert.match(facLog, /1160 train \/ 291 dev examples/, "LitWD1Krel with every fifth example held out");
     assert.match(facLog, /plug-in points 0, 2/);
     assert.match(facLog, /dev accuracy: [\d.]+ \(accuracy [\d.]+, macroF1 [\d.]+\)/);
@@ -46,13 +37,13 @@ describe("adapterkit kadapter", () => {
     assert.ok(existsSync(join(fac, "adapter", "kadapter_config.json")) && existsSync(join(fac, "report.html")));
 
     const lin = join(tmp, "lin");
-    const linLog = ok(["kadapter", "pretrain", "--task", "dependency", "--model", model, "--out", lin, "--epochs", "1", "--max-train-examples", "200", "--no-mask-padding"]);
+    const linLog = okWithLog(["kadapter", "pretrain", "--task", "dependency", "--model", model, "--out", lin, "--epochs", "1", "--max-train-examples", "200", "--no-mask-padding"]);
     assert.match(linLog, /padding not masked/);
     assert.match(linLog, /dev uas: [\d.]+/);
     assert.ok(metrics(lin).final.uas >= 0);
 
     const et = join(tmp, "et");
-    const etLog = ok(["train", "--task", "openentity", "--model", model, "--out", et, "--knowledge", `fac=${fac}/adapter,lin=${lin}/adapter`,
+    const etLog = okWithLog(["train", "--task", "openentity", "--model", model, "--out", et, "--knowledge", `fac=${fac}/adapter,lin=${lin}/adapter`,
       "--epochs", "1", "--max-train-examples", "200", "--batch-size", "16"]);
     assert.match(etLog, /knowledge adapters: fac, lin \(concat fusion, frozen\)/);
     assert.match(etLog, /dev f1: [\d.]+ \(f1 [\d.]+, precision [\d.]+, recall [\d.]+\)/);
@@ -68,7 +59,7 @@ describe("adapterkit kadapter", () => {
     assert.ok(!existsSync(join(frozen, "model")));
 
     const tacred = join(tmp, "tacred");
-    const tacredLog = ok(["train", "--task", "tacred", "--model", model, "--out", tacred, "--train-file", join(SHARED, "kadapter/LitWD1Krel/dev.json"),
+    const tacredLog = okWithLog(["train", "--task", "tacred", "--model", model, "--out", tacred, "--train-file", join(SHARED, "kadapter/LitWD1Krel/dev.json"),
       "--epochs", "1", "--max-train-examples", "64"]);
     assert.match(tacredLog, /dev f1: [\d.]+ \(f1 [\d.]+, precision [\d.]+, recall [\d.]+, accuracy [\d.]+\)/);
   });

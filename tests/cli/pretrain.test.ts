@@ -2,27 +2,19 @@
 // limit and resumed with the same command; the model directory it writes loads back with its MLM head, and
 // its card lists the corpus; a resume with other settings is refused.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { Engine } from "../../src/autograd/index.js";
 import { readSafetensors } from "../../src/io/index.js";
 import { refBackend } from "../../src/kernels/index.js";
 import { loadPretrained } from "../../src/models/index.js";
+import { CLI, ROOT, run, SHARED } from "./helpers/run-cli.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const CLI = join(ROOT, "dist/src/cli/main.js");
-const SHARED = resolve(ROOT, "../shared/data");
 const tmp = mkdtempSync(join(tmpdir(), "adapterkit-pretrain-cli-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-function run(args: string[]): { code: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", cwd: ROOT });
-  return { code: r.status, stderr: r.stderr };
-}
 
 const book = join(SHARED, "text/gutenberg-en/joyce_dubliners_pg2814.txt");
 const out = join(tmp, "mini");

@@ -4,12 +4,11 @@
 //   kadapter.safetensors    the parameters under the reference's names (weights.ts), float32
 // Written with writeFilesAtomic: a new folder appears whole or not at all. Loading is strict: missing,
 // unexpected and mis-shaped tensors are reported together, naming the file and each tensor.
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Engine } from "../../autograd/index.js";
 import { formatShape } from "../../dtype.js";
 import { FormatError } from "../../errors.js";
-import { encodeSafetensors, readSafetensors, writeFilesAtomic, type FileContents, type TensorRecord } from "../../io/index.js";
+import { encodeSafetensors, readJson, readSafetensors, writeFilesAtomic, type FileContents, type TensorRecord } from "../../io/index.js";
 import { Rng } from "../../rng.js";
 import { fromKAdapterJson, toKAdapterJson } from "./config.js";
 import { KnowledgeAdapter } from "./knowledge-adapter.js";
@@ -31,20 +30,6 @@ export function knowledgeAdapterFiles(adapter: KnowledgeAdapter): Record<string,
 
 export async function saveKnowledgeAdapter(dir: string, adapter: KnowledgeAdapter): Promise<void> {
   await writeFilesAtomic(dir, knowledgeAdapterFiles(adapter));
-}
-
-async function readJson(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    throw new FormatError(`${path}: expected a readable file, got ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new FormatError(`${path}: expected JSON, got ${(err as Error).message}`);
-  }
 }
 
 /** Reads a folder written by saveKnowledgeAdapter (or by hand with the reference's tensor names). */

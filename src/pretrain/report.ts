@@ -30,7 +30,8 @@ export function modelCard(s: PretrainSummary): string {
 A BERT (uncased WordPiece vocabulary) pretrained from scratch by AdapterKit's \`adapterkit pretrain\` on a
 2-core CPU, with masked-language modelling only. No outside weights were used. It exists so that AdapterKit's
 demo, experiments and tests run on a base that has learnt English, on machines where no pretrained model can
-be had; it is far weaker than Google's BERT-mini of the same shape, which saw ~3.3 billion words for ~1M steps.
+be had. It is far weaker than Google's BERT-mini of the same shape, pretrained on BookCorpus and English
+Wikipedia (3.3 billion words).
 
 | layers | hidden | heads | FFN | vocab | positions | parameters | stored as |
 |---|---|---|---|---|---|---|---|

@@ -40,7 +40,8 @@ export interface HeldOutScore {
 }
 
 export interface PretrainHistory {
-  steps: { step: number; loss: number; lr: number }[];
+  /** gradNorm: the global gradient norm before clipping (a plateau shows there too). */
+  steps: { step: number; loss: number; lr: number; gradNorm?: number }[];
   evals: HeldOutScore[];
   /** Wall time spent training, summed over every invocation. */
   seconds: number;
@@ -174,7 +175,7 @@ export async function runPretraining(args: PretrainArgs): Promise<PretrainResult
     adam.step(lr);
     const loss = lossSum / config.gradAccumulation;
     const tokens = config.gradAccumulation * config.batchSize * (L + 2);
-    history.steps.push({ step: position.step, loss, lr });
+    history.steps.push({ step: position.step, loss, lr, gradNorm: norm });
     history.tokensSeen += tokens;
     position = { ...position, step: position.step + 1 };
     events?.onStep?.({ step: position.step, totalSteps: config.totalSteps, loss, lr, tokens });

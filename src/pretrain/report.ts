@@ -71,6 +71,8 @@ export async function reportPage(s: PretrainSummary): Promise<string> {
     await lineChart("Training loss (masked tokens)", steps.map((x) => ({ step: x.step, loss: x.loss })), "step", "loss"),
     await lineChart("Learning rate", steps.map((x) => ({ step: x.step, lr: x.lr })), "step", "lr"),
   ];
+  const norms = steps.flatMap((x) => (x.gradNorm === undefined ? [] : [{ step: x.step, "gradient norm": x.gradNorm }]));
+  if (norms.length) charts.push(await lineChart("Gradient norm before clipping", norms, "step", "gradient norm"));
   if (s.history.evals.length) {
     charts.push(await lineChart("Held-out masked-token accuracy", s.history.evals.map((e) => ({ step: e.step, accuracy: e.accuracy })), "step", "accuracy"));
     charts.push(await lineChart("Held-out loss", s.history.evals.map((e) => ({ step: e.step, loss: e.loss })), "step", "loss"));

@@ -12,10 +12,10 @@ import { backendChoiceFromEnv, loadBackend } from "../../kernels/index.js";
 import { BertModel, fromHfConfig, hfModelFiles, mapCheckpoint, MaskedLmHead, maskedLmHfName, type BertConfig } from "../../models/index.js";
 import {
   defaultCorpus, maskHeldOut, maskingVocab, modelCard, readCorpusSource, readWikiText, reportPage, runPretraining, sourceFiles,
-  TokenStream, type CorpusSource, type PretrainConfig, type PretrainSummary,
+  TokenStream, type CorpusSource, type PackedSequences, type PretrainConfig, type PretrainSummary,
 } from "../../pretrain/index.js";
 import { Rng } from "../../rng.js";
-import { fromVocabFile } from "../../tokenize/index.js";
+import { fromVocabFile, type Tokenizer } from "../../tokenize/index.js";
 import { Progress } from "../progress.js";
 import { defaultDataDir, integer, log, number } from "../setup.js";
 
@@ -63,27 +63,11 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
   await checkSameSettings(checkpointDir, { ...flags, vocab: vocabPath });
 
   const tokenizer = fromVocabFile(vocabPath, { lowercase: true });
-  const sources: CorpusSource[] = flags.text ? flags.text.map((path) => ({ kind: "text", path })) : defaultCorpus(flags.data);
-  const stream = new TokenStream(tokenizer);
-  const corpus: { file: string; tokens: number }[] = [];
-  const started = Date.now();
-  for (const source of sources) {
-    const before = stream.tokenCount;
-    for (const document of readCorpusSource(source)) stream.addDocument(document);
-    corpus.push({ file: sourceFiles(source).map((f) => displayPath(f, flags.data)).join(" + "), tokens: stream.tokenCount - before });
-  }
-  const train = stream.pack(flags.seqLength - 2);
-  log(`corpus: ${sources.length} sources, ${stream.tokenCount.toLocaleString("en")} tokens -> ${train.count.toLocaleString("en")} sequences of ${flags.seqLength} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-
-  const heldOutPath = flags.heldOut ?? join(flags.data, "text/wikitext2-test/wiki.test.raw");
-  const heldOutStream = new TokenStream(tokenizer);
-  heldOutStream.addDocument(readWikiText(heldOutPath));
-  const heldOutAll = heldOutStream.pack(flags.seqLength - 2);
-  const heldOutCount = Math.min(flags.heldOutSequences, heldOutAll.count);
-  const heldOutSeqs = { ...heldOutAll, count: heldOutCount, tokens: heldOutAll.tokens.subarray(0, heldOutCount * heldOutAll.bodyLength) };
+  const { train, corpus } = packCorpus(flags, tokenizer);
   const masking = { probability: flags.maskProbability, wholeWord: flags.wholeWordMask };
   const vocab = maskingVocab(tokenizer);
-  const heldOut = maskHeldOut(heldOutSeqs, flags.batchSize, vocab, masking);
+  const heldOutPath = flags.heldOut ?? join(flags.data, "text/wikitext2-test/wiki.test.raw");
+  const heldOut = maskHeldOut(packHeldOut(heldOutPath, flags, tokenizer), flags.batchSize, vocab, masking);
 
   const hfConfig = {
     model_type: "bert", vocab_size: tokenizer.vocabSize, hidden_size: flags.hidden, num_hidden_layers: flags.layers,
@@ -138,12 +122,37 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
     name: flags.name,
     architecture: { layers: flags.layers, hidden: flags.hidden, heads: flags.heads, intermediate: shippedConfig.intermediateSize, vocab: tokenizer.vocabSize, maxPositions: flags.maxPositions },
     parameters, seqLength: flags.seqLength, config, corpus,
-    heldOut: { file: displayPath(heldOutPath, flags.data), sequences: heldOutCount, maskedTokens: heldOut.reduce((n, b) => n + b.labels.length, 0) },
+    heldOut: { file: displayPath(heldOutPath, flags.data), sequences: heldOut.reduce((n, b) => n + b.input.batchSize, 0), maskedTokens: heldOut.reduce((n, b) => n + b.labels.length, 0) },
     history: result.history, stepsDone: result.position.step, storage: "F16",
     command: `adapterkit ${process.argv.slice(2).join(" ")}`,
   };
   await exportModel(flags.out, model, head, shippedConfig, vocabPath, summary);
   log(`${result.finished ? "finished" : "stopped"} at step ${result.position.step} of ${flags.steps}; wrote ${flags.out} (resume with the same command)`);
+}
+
+/** The training corpus tokenised and packed into sequences, and each file's token count for the card. */
+function packCorpus(flags: PretrainFlags, tokenizer: Tokenizer): { train: PackedSequences; corpus: { file: string; tokens: number }[] } {
+  const sources: CorpusSource[] = flags.text ? flags.text.map((path) => ({ kind: "text", path })) : defaultCorpus(flags.data);
+  const stream = new TokenStream(tokenizer);
+  const corpus: { file: string; tokens: number }[] = [];
+  const started = Date.now();
+  for (const source of sources) {
+    const before = stream.tokenCount;
+    for (const document of readCorpusSource(source)) stream.addDocument(document);
+    corpus.push({ file: sourceFiles(source).map((f) => displayPath(f, flags.data)).join(" + "), tokens: stream.tokenCount - before });
+  }
+  const train = stream.pack(flags.seqLength - 2);
+  log(`corpus: ${sources.length} sources, ${stream.tokenCount.toLocaleString("en")} tokens -> ${train.count.toLocaleString("en")} sequences of ${flags.seqLength} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return { train, corpus };
+}
+
+/** The first --held-out-sequences sequences of the held-out text. */
+function packHeldOut(path: string, flags: PretrainFlags, tokenizer: Tokenizer): PackedSequences {
+  const stream = new TokenStream(tokenizer);
+  stream.addDocument(readWikiText(path));
+  const all = stream.pack(flags.seqLength - 2);
+  const count = Math.min(flags.heldOutSequences, all.count);
+  return { ...all, count, tokens: all.tokens.subarray(0, count * all.bodyLength) };
 }
 
 /** The model directory: config, F16 weights with the MLM head, vocab, model card and the curves. */

@@ -26,3 +26,7 @@ export * from "./heads/index.js";
 
 // training: modes, optimizer, schedule, loop, evaluation, metrics, adapter folders, reports
 export * from "./train/index.js";
+
+// pretraining a BERT from scratch (masked LM); K-Adapter's tasks and models
+export * from "./pretrain/index.js";
+export * from "./kadapter/index.js";

@@ -58,3 +58,15 @@ export function assertClose(got: ArrayLike<number>, want: ArrayLike<number>, opt
       `max abs diff ${r.maxAbsDiff} at [${r.maxAt}]; first (got, want): ${pairs}`,
   });
 }
+
+/** Max |got - want| over a whole tensor, and that over max |want| (a relative error of the tensor). */
+export function tensorDiff(got: ArrayLike<number>, want: ArrayLike<number>): { abs: number; rel: number } {
+  if (got.length !== want.length) throw new AssertionError({ message: `length ${got.length} != ${want.length}` });
+  let abs = 0;
+  let scale = 0;
+  for (let i = 0; i < want.length; i++) {
+    abs = Math.max(abs, Math.abs(got[i] - want[i]));
+    scale = Math.max(scale, Math.abs(want[i]));
+  }
+  return { abs, rel: scale > 0 ? abs / scale : abs };
+}

@@ -21,6 +21,7 @@ import { learningRate, schedule } from "../../src/train/schedule.js";
 import { TaskModel } from "../../src/train/task-model.js";
 import { applyTrainMode, type TrainMode } from "../../src/train/trainable.js";
 import { testBackend } from "../helpers/backend.js";
+import { tensorDiff } from "../helpers/close.js";
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), "../../../tests/fixtures/parity");
 const ctx = { training: false, rng: new Rng(0) }; // the fixtures run with dropout off
@@ -42,17 +43,6 @@ function intsOf(f: Fixture, name: string): Int32Array {
   return r.data;
 }
 
-/** max |got - want| over max(|want|) (a relative error of the whole tensor) and the max abs diff. */
-function compare(got: ArrayLike<number>, want: ArrayLike<number>): { rel: number; abs: number } {
-  assert.equal(got.length, want.length, "length");
-  let abs = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    abs = Math.max(abs, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return { rel: scale > 0 ? abs / scale : abs, abs };
-}
 
 function build(f: Fixture, backend: Backend) {
   const config = fromHfConfig(JSON.parse(f.meta.config) as Record<string, unknown>);
@@ -112,20 +102,20 @@ function checkCase(file: string, backend: Backend): void {
     // forward and loss
     const enc = model.encoder.forward(input, ctx);
     for (const [name, t] of [["out.last_hidden", enc.lastHidden], ["out.pooled", enc.pooled]] as [string, Tensor][]) {
-      const { abs } = compare(t.data, tensorOf(f, name));
+      const { abs } = tensorDiff(t.data, tensorOf(f, name));
       assert.ok(abs <= 1e-4, `${name}: max abs diff ${abs}`);
     }
     e.release();
     const logits = model.forward(input, ctx);
-    assert.ok(compare(logits.data, tensorOf(f, "out.logits")).abs <= 1e-4, "logits");
+    assert.ok(tensorDiff(logits.data, tensorOf(f, "out.logits")).abs <= 1e-4, "logits");
     const loss = model.loss(logits, batchLabels);
-    assert.ok(compare(loss.data, tensorOf(f, "out.loss")).abs <= 1e-4, `loss ${loss.item()} vs ${tensorOf(f, "out.loss")[0]}`);
+    assert.ok(tensorDiff(loss.data, tensorOf(f, "out.loss")).abs <= 1e-4, `loss ${loss.item()} vs ${tensorOf(f, "out.loss")[0]}`);
 
     // gradients of one backward
     e.backward(loss);
     for (const [n, t] of trainable) {
       const want = tensorOf(f, `grad.${fixtureName(n)}`);
-      const { rel, abs } = compare(t.grad ?? new Float32Array(t.size), want);
+      const { rel, abs } = tensorDiff(t.grad ?? new Float32Array(t.size), want);
       if (zeroInExact.has(fixtureName(n))) assert.ok(abs <= 1e-5, `grad ${n}: abs diff ${abs} (zero in exact arithmetic)`);
       else assert.ok(rel <= 1e-3, `grad ${n} ${t.shape}: relative error ${rel} (max abs diff ${abs})`);
     }
@@ -144,9 +134,9 @@ function checkCase(file: string, backend: Backend): void {
       lrs.push(learningRate(sched, step));
       adam.step(lrs[step]);
     }
-    assert.ok(compare(lrs, tensorOf(f, "out.lr")).abs <= 1e-9, `learning rates ${lrs}`);
+    assert.ok(tensorDiff(lrs, tensorOf(f, "out.lr")).abs <= 1e-9, `learning rates ${lrs}`);
     for (const [n, t] of trainable) {
-      const { abs } = compare(t.data, tensorOf(f, `step3.${fixtureName(n)}`));
+      const { abs } = tensorDiff(t.data, tensorOf(f, `step3.${fixtureName(n)}`));
       assert.ok(abs <= 1e-4, `step3 ${n}: max abs diff ${abs}`);
     }
   });

@@ -18,6 +18,7 @@ import {
 } from "../../src/models/index.js";
 import { Rng } from "../../src/rng.js";
 import { testBackend } from "../helpers/backend.js";
+import { tensorDiff } from "../helpers/close.js";
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), "../../../tests/fixtures/parity/kadapter");
 const ctx = { training: false, rng: new Rng(0) }; // the fixtures run with dropout off
@@ -43,17 +44,6 @@ function ints(f: Fixture, name: string): Int32Array {
   return r.data;
 }
 
-/** Max |got - want| and that over max |want|. */
-function compare(got: ArrayLike<number>, want: ArrayLike<number>): { abs: number; rel: number } {
-  assert.equal(got.length, want.length, "length");
-  let abs = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    abs = Math.max(abs, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return { abs, rel: scale > 0 ? abs / scale : abs };
-}
 
 // Our head and fusion parameter names -> the reference modules' (fac-adapter.py, lin-adapter.py, ETModel, TACREDModel).
 const REFERENCE_NAMES: [RegExp, string][] = [
@@ -153,7 +143,7 @@ function checkCase(file: string, backend: Backend): void {
     const { outputs, logits, loss } = run();
     let worstOutput = 0;
     for (const [name, tensor] of [...outputs, ["out.logits", logits], ["out.loss", loss]] as [string, Tensor][]) {
-      const { abs } = compare(tensor.data, floats(f, name));
+      const { abs } = tensorDiff(tensor.data, floats(f, name));
       worstOutput = Math.max(worstOutput, abs);
       assert.ok(abs <= OUTPUT_TOLERANCE, `${name} ${tensor.shape}: max abs diff ${abs}`);
     }
@@ -162,7 +152,7 @@ function checkCase(file: string, backend: Backend): void {
     const zeroInExact = new Set(JSON.parse(f.meta.zero_in_exact_arithmetic) as string[]);
     let worstGrad = 0;
     for (const [name, p] of params.filter(([, p]) => p.requiresGrad)) {
-      const { abs, rel } = compare(p.grad ?? new Float32Array(p.size), floats(f, `grad.${name}`));
+      const { abs, rel } = tensorDiff(p.grad ?? new Float32Array(p.size), floats(f, `grad.${name}`));
       if (zeroInExact.has(name)) {
         assert.ok(abs <= ZERO_GRAD_TOLERANCE, `grad ${name}: abs diff ${abs} (zero in exact arithmetic)`);
       } else {

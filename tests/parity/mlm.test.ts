@@ -11,19 +11,10 @@ import { refBackend, type Backend } from "../../src/kernels/index.js";
 import { BertModel, fromHfConfig, hfName, mapCheckpoint, MaskedLmHead, maskedLmHfName } from "../../src/models/index.js";
 import { Rng } from "../../src/rng.js";
 import { testBackend } from "../helpers/backend.js";
+import { tensorDiff } from "../helpers/close.js";
 
 const FIXTURE = resolve(dirname(fileURLToPath(import.meta.url)), "../../../tests/fixtures/parity/mlm/bert-mlm.safetensors");
 
-function maxAbs(got: ArrayLike<number>, want: ArrayLike<number>): { abs: number; rel: number } {
-  assert.equal(got.length, want.length);
-  let abs = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    abs = Math.max(abs, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return { abs, rel: scale > 0 ? abs / scale : abs };
-}
 
 async function check(backend: Backend): Promise<void> {
   const { records, metadata } = await readSafetensors(FIXTURE);
@@ -48,7 +39,7 @@ async function check(backend: Backend): Promise<void> {
   const input = { ids, attentionMask: ints("in.attention_mask"), batchSize: 2, seqLength: ids.length / 2 };
   const logits = head.forward(model.forward(input, { training: false, rng: new Rng(0) }).lastHidden, ints("in.positions"));
   const loss = head.loss(logits, ints("in.labels"));
-  assert.ok(maxAbs(logits.data, floats("out.logits")).abs <= 1e-4, `logits: ${JSON.stringify(maxAbs(logits.data, floats("out.logits")))}`);
+  assert.ok(tensorDiff(logits.data, floats("out.logits")).abs <= 1e-4, `logits: ${JSON.stringify(tensorDiff(logits.data, floats("out.logits")))}`);
   assert.ok(Math.abs(loss.item() - floats("out.loss")[0]) <= 1e-5, `loss ${loss.item()} vs ${floats("out.loss")[0]}`);
   e.backward(loss);
   const params = [
@@ -57,7 +48,7 @@ async function check(backend: Backend): Promise<void> {
   ];
   for (const [name, t] of params) {
     const want = floats(`grad.${name}`);
-    const diff = maxAbs(t.grad!, want);
+    const diff = tensorDiff(t.grad!, want);
     // attention key biases get exactly zero gradient (softmax ignores a shift shared by a query's scores):
     // both sides hold rounding noise there, compared in absolute terms
     const exactlyZero = name.endsWith("attention.self.key.bias");

@@ -8,3 +8,4 @@ export {
   type HeldOutScore, type PretrainArgs, type PretrainConfig, type PretrainHistory, type PretrainResult,
 } from "./loop.js";
 export { modelCard, reportPage, type PretrainSummary } from "./report.js";
+export { fillSinusoidalPositions } from "./positions.js";

@@ -11,7 +11,7 @@ import { readCheckpointDir, toFloat32, writeFileAtomic, writeFilesAtomic, type T
 import { backendChoiceFromEnv, loadBackend } from "../../kernels/index.js";
 import { BertModel, fromHfConfig, hfModelFiles, mapCheckpoint, MaskedLmHead, maskedLmHfName, type BertConfig } from "../../models/index.js";
 import {
-  defaultCorpus, maskHeldOut, maskingVocab, modelCard, readCorpusSource, readWikiText, reportPage, runPretraining, sourceFiles,
+  defaultCorpus, fillSinusoidalPositions, maskHeldOut, maskingVocab, modelCard, readCorpusSource, readWikiText, reportPage, runPretraining, sourceFiles,
   TokenStream, type CorpusSource, type PackedSequences, type PretrainConfig, type PretrainSummary,
 } from "../../pretrain/index.js";
 import { Rng } from "../../rng.js";
@@ -49,12 +49,13 @@ interface PretrainFlags {
   checkpointMinutes: number;
   maxMinutes?: number;
   initFrom?: string;
+  positionInit?: number;
 }
 
 // Settings that change what is computed: a resumed run must use the same ones.
 const FIXED_KEYS = [
   "layers", "hidden", "heads", "intermediate", "maxPositions", "seqLength", "batchSize", "gradAccumulation", "steps", "lr", "warmupSteps",
-  "weightDecay", "beta2", "dropout", "maskProbability", "wholeWordMask", "seed", "text", "vocab", "initFrom",
+  "weightDecay", "beta2", "dropout", "maskProbability", "wholeWordMask", "seed", "text", "vocab", "initFrom", "positionInit",
 ] as const;
 
 export async function pretrain(flags: PretrainFlags): Promise<void> {
@@ -81,6 +82,7 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
   const model = new BertModel(engine, trainingConfig, { seed: flags.seed });
   const head = new MaskedLmHead(engine, trainingConfig, model.embeddings.word.weight, new Rng(flags.seed + 1));
   if (flags.initFrom) await initFrom(flags.initFrom, model, head, trainingConfig);
+  if (flags.positionInit !== undefined) fillSinusoidalPositions(model.embeddings.position.weight, flags.positionInit);
   // the pooler is not used by masked LM: leaving it out spares its optimizer state
   const trainable = [...model.namedParameters().filter(([n]) => !n.startsWith("pooler.")), ...head.namedParameters("mlm.")];
   const parameters = model.namedParameters().reduce((n, [, t]) => n + t.size, 0) + head.namedParameters().reduce((n, [, t]) => n + t.size, 0);
@@ -237,5 +239,6 @@ export function registerPretrain(program: Command): void {
     .option("--checkpoint-minutes <m>", "minutes between checkpoints", number("checkpoint-minutes"), 5)
     .option("--max-minutes <m>", "stop (checkpoint, write the model) after this many minutes", number("max-minutes"))
     .option("--init-from <dir>", "start from this model directory's weights (continued pretraining) instead of a random init")
+    .option("--position-init <norm>", "set the position embeddings to sinusoids of this row norm (after --init-from); they still train", number("position-init"))
     .action(async (flags: PretrainFlags) => pretrain({ ...flags, wholeWordMask: flags.wholeWordMask ?? false }));
 }

@@ -82,6 +82,8 @@ interface Flags {
   results: string;
   readme: boolean;
   quick: boolean;
+  maxTrainExamples?: number;
+  epochs?: number;
 }
 
 /** A freshly initialised model of the same architecture and vocabulary as flags.model (made once). */
@@ -101,9 +103,9 @@ async function runOne(flags: Flags, task: TaskPlan, method: Method, lr: number, 
   rmSync(out, { recursive: true, force: true });
   await train({
     model: method.base === "random" ? await randomInitModel(flags) : flags.model, out, task: task.name, data: join(flags.data, "glue"), mode: method.mode, adapter: method.adapter ?? "houlsby",
-    adapterSize: method.adapterSize, topLayers: method.topLayers, lr, epochs: flags.quick ? 1 : task.epochs, batchSize: 32, gradAccumulation: 1,
+    adapterSize: method.adapterSize, topLayers: method.topLayers, lr, epochs: flags.quick ? 1 : flags.epochs ?? task.epochs, batchSize: 32, gradAccumulation: 1,
     maxSeqLength: 128, warmupProportion: 0.1, weightDecay: 0.01, optimizer: "bert", schedule: "bert", seed, checkpointEvery: 1_000_000,
-    maxTrainExamples: flags.quick ? 64 : task.maxTrainExamples, maxDevExamples: flags.quick ? 32 : undefined, resume: false,
+    maxTrainExamples: flags.quick ? 64 : flags.maxTrainExamples ?? task.maxTrainExamples, maxDevExamples: flags.quick ? 32 : undefined, resume: false,
   });
   const summary = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")) as {
     final: Record<string, number>; seconds: number; parameters: { total: number; trainable: number; adapter: number; head: number };
@@ -148,7 +150,8 @@ function table(runs: RunResult[], tasks: TaskPlan[], seeds: number): string {
 
 async function writeOutputs(flags: Flags, runs: RunResult[], tasks: TaskPlan[]): Promise<void> {
   await saveRuns(flags.results, flags.model, runs);
-  const md = `${table(runs, tasks, flags.seeds)}\n\nDev-set scores x 100, mean ± sample standard deviation over seeds at the learning rate that scored best with seed 1; [paper] is BERT-large on the GLUE test server (Houlsby et al. 2019, Table 1). Produced by \`npm run experiment:houlsby\`; raw runs in experiments/results/houlsby-runs.json.\n`;
+  const budget = flags.quick ? "64 training examples x 1 epoch (--quick smoke run; the numbers mean nothing)" : tasks.map((t) => `${t.name} ${(flags.maxTrainExamples ?? t.maxTrainExamples)?.toLocaleString("en") ?? "all"} training examples x ${flags.epochs ?? t.epochs} epochs`).join(", ");
+  const md = `${table(runs, tasks, flags.seeds)}\n\nBudget per run: ${budget}; batch 32, max length 128. Dev-set scores x 100, mean ± sample standard deviation over seeds at the learning rate that scored best with seed 1; [paper] is BERT-large on the GLUE test server (Houlsby et al. 2019, Table 1). Produced by \`npm run experiment:houlsby\`; raw runs in experiments/results/houlsby-runs.json.\n`;
   await writeFileAtomic(flags.results.replace(/-runs\.json$/, ".md"), md);
   if (flags.readme) await writeReadmeSection("houlsby-table", md);
 }
@@ -183,6 +186,8 @@ const program = new Command()
   .option("--methods <list>", `comma-separated ids (${METHODS.map((m) => m.id).join(", ")}) or all`, "all")
   .option("--results <file>", "raw results (JSON); the table is written beside it", join(ROOT, "experiments/results/houlsby-runs.json"))
   .option("--no-readme", "do not rewrite the table in README.md")
+  .option("--max-train-examples <n>", "cap every task's training set (default: SST-2 10,000, the others whole)", (v) => Number(v))
+  .option("--epochs <n>", "epochs for every task (default: SST-2 3, MRPC and CoLA 5)", (v) => Number(v))
   .option("--quick", "a smoke run: 64 training examples, 1 epoch, 32 dev examples (numbers meaningless)", false);
 program.parse();
 await main(program.opts<Flags>());

@@ -31,6 +31,8 @@ export interface PretrainConfig {
   checkpointEveryMinutes: number;
   /** Stop (after a checkpoint) once this much wall time has passed in this invocation; null: run to the end. */
   maxMinutes: number | null;
+  /** Stop (after a checkpoint) on reaching this step, the schedule still spanning totalSteps; null: no such stop. */
+  stopAtStep: number | null;
 }
 
 export interface HeldOutScore {
@@ -144,7 +146,8 @@ export async function runPretraining(args: PretrainArgs): Promise<PretrainResult
   let order = epochOrder(train.count, config.seed, position.epoch);
   let lastCheckpoint = Date.now();
   const body = new Int32Array(config.batchSize * L);
-  while (position.step < config.totalSteps) {
+  const reachedStop = (): boolean => config.stopAtStep !== null && position.step >= config.stopAtStep;
+  while (position.step < config.totalSteps && !reachedStop()) {
     for (const p of params) p.zeroGrad();
     let lossSum = 0;
     for (let micro = 0; micro < config.gradAccumulation; micro++) {
@@ -186,7 +189,7 @@ export async function runPretraining(args: PretrainArgs): Promise<PretrainResult
     }
     await new Promise((resolve) => setImmediate(resolve)); // lets a signal handler run between steps
     const outOfTime = config.maxMinutes !== null && Date.now() - started >= config.maxMinutes * 60_000;
-    const stop = outOfTime || (args.shouldStop?.() ?? false);
+    const stop = outOfTime || reachedStop() || (args.shouldStop?.() ?? false);
     if (stop || position.step === config.totalSteps || Date.now() - lastCheckpoint >= config.checkpointEveryMinutes * 60_000) {
       await checkpoint();
       lastCheckpoint = Date.now();

@@ -35,17 +35,17 @@ const modelConfig = fromHfConfig({
 });
 const config: PretrainConfig = {
   batchSize: 4, gradAccumulation: 2, totalSteps: 8, lr: 2e-2, warmupSteps: 2, weightDecay: 0.01, beta2: 0.98, clipNorm: 1, seed: 5,
-  masking: { probability: 0.15, wholeWord: true }, evalEverySteps: 4, checkpointEveryMinutes: 60, maxMinutes: null,
+  masking: { probability: 0.15, wholeWord: true }, evalEverySteps: 4, checkpointEveryMinutes: 60, maxMinutes: null, stopAtStep: null,
 };
 
-async function run(dir: string, stopAfter: number | null) {
+async function run(dir: string, stopAfter: number | null, stopAtStep: number | null = null) {
   const engine = new Engine({ backend: testBackend() });
   const model = new BertModel(engine, modelConfig, { seed: 1 });
   const head = new MaskedLmHead(engine, modelConfig, model.embeddings.word.weight, new Rng(2));
   const trainable = [...model.namedParameters().filter(([n]) => !n.startsWith("pooler.")), ...head.namedParameters("mlm.")];
   let steps = 0;
   const result = await runPretraining({
-    engine, model, head, trainable, train, heldOut, vocab, config, checkpointDir: dir,
+    engine, model, head, trainable, train, heldOut, vocab, config: { ...config, stopAtStep }, checkpointDir: dir,
     shouldStop: () => stopAfter !== null && steps >= stopAfter,
     events: { onStep: () => { steps++; } },
   });
@@ -64,7 +64,7 @@ describe("pretraining loop", () => {
     for (const e of whole.result.history.evals) assert.ok(e.accuracy >= 0 && e.accuracy <= 1 && Number.isFinite(e.loss));
 
     const dir = join(tmp, "stopped");
-    const first = await run(dir, 3);
+    const first = await run(dir, null, 3); // --stop-at 3
     assert.equal(first.result.finished, false);
     assert.equal(first.result.position.step, 3);
     const second = await run(dir, 2); // stops again after 2 more steps

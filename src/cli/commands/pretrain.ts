@@ -48,6 +48,7 @@ interface PretrainFlags {
   evalEvery: number;
   checkpointMinutes: number;
   maxMinutes?: number;
+  stopAt?: number;
   initFrom?: string;
   positionInit?: number;
 }
@@ -92,6 +93,7 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
     batchSize: flags.batchSize, gradAccumulation: flags.gradAccumulation, totalSteps: flags.steps, lr: flags.lr, warmupSteps: flags.warmupSteps,
     weightDecay: flags.weightDecay, beta2: flags.beta2, clipNorm: 1.0, seed: flags.seed, masking, evalEverySteps: flags.evalEvery,
     checkpointEveryMinutes: flags.checkpointMinutes, maxMinutes: flags.maxMinutes ?? null,
+    stopAtStep: flags.stopAt ?? null,
   };
   let stopRequested = false;
   const onSignal = (): void => {
@@ -238,6 +240,7 @@ export function registerPretrain(program: Command): void {
     .option("--eval-every <n>", "score the held-out text every N steps", integer("eval-every"), 500)
     .option("--checkpoint-minutes <m>", "minutes between checkpoints", number("checkpoint-minutes"), 5)
     .option("--max-minutes <m>", "stop (checkpoint, write the model) after this many minutes", number("max-minutes"))
+    .option("--stop-at <step>", "stop (checkpoint, write the model) on reaching this step; the schedule still spans --steps", integer("stop-at"))
     .option("--init-from <dir>", "start from this model directory's weights (continued pretraining) instead of a random init")
     .option("--position-init <norm>", "set the position embeddings to sinusoids of this row norm (after --init-from); they still train", number("position-init"))
     .action(async (flags: PretrainFlags) => pretrain({ ...flags, wholeWordMask: flags.wholeWordMask ?? false }));

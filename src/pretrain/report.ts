@@ -16,6 +16,10 @@ export interface PretrainSummary {
   stepsDone: number;
   command: string;
   storage: string;
+  /** The run this one continued (--init-from), as that run's own metrics file tells it. */
+  startedFrom: { dir: string; steps: number; tokens: number; seconds: number; accuracy: number | null } | null;
+  /** Row norm of the sinusoids the position embeddings were set to before training (--position-init). */
+  positionInit: number | null;
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
@@ -47,7 +51,7 @@ ${last ? `After step ${last.step}: **masked-token accuracy ${pct(last.accuracy)}
 - Time: ${(s.history.seconds / 3600).toFixed(2)} hours of wall time on 2 CPU cores.
 - Objective: BERT masking of ${pct(c.masking.probability)} of the tokens (80% [MASK], 10% random, 10% kept)${c.masking.wholeWord ? ", whole words" : ""}; loss at the masked positions only; the MLM decoder is tied to the input embeddings. No next-sentence task: sequences are packed end to end across sentences (RoBERTa's FULL-SENTENCES), so the pooler is untrained.
 - Optimizer: AdamW (beta2 ${c.beta2}, eps 1e-6, weight decay ${c.weightDecay}), peak learning rate ${c.lr}, ${c.warmupSteps} warmup steps then linear decay to zero, gradient clipping at ${c.clipNorm}, dropout off (config.json sets 0.1 for fine-tuning).
-- Command: \`${escapeMd(s.command)}\`
+${s.startedFrom ? `- Continued from \`${escapeMd(s.startedFrom.dir)}\`, an earlier run of this command: ${s.startedFrom.steps.toLocaleString("en")} steps, ${s.startedFrom.tokens.toLocaleString("en")} tokens, ${(s.startedFrom.seconds / 3600).toFixed(2)} hours${s.startedFrom.accuracy === null ? "" : `, held-out accuracy ${pct(s.startedFrom.accuracy)}`}. In all: ${(s.startedFrom.steps + s.stepsDone).toLocaleString("en")} steps, ${(s.startedFrom.tokens + s.history.tokensSeen).toLocaleString("en")} tokens, ${((s.startedFrom.seconds + s.history.seconds) / 3600).toFixed(2)} hours.\n` : ""}${s.positionInit === null ? "" : `- Position embeddings set to sinusoids of row norm ${s.positionInit} before this run (then trained as usual): with random N(0, 0.02) position rows the earlier run had become a bag-of-words model.\n`}- Command: \`${escapeMd(s.command)}\`
 
 ## Corpus
 ${corpusTokens.toLocaleString("en")} tokens from ${s.corpus.length} files (train splits only; no dev or test split):

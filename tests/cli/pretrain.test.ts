@@ -72,11 +72,15 @@ describe("adapterkit pretrain", () => {
     assert.ok(statSync(join(dir, "model.safetensors")).size > 0);
   });
 
-  it("continues pretraining from a model directory with --init-from", () => {
+  it("continues pretraining from a model directory with --init-from (and --position-init), and says so in the card", () => {
     const next = join(tmp, "continued");
-    const r = run([...args("3").map((a) => (a === out ? next : a)), "--init-from", out]);
+    const r = run([...args("3").map((a) => (a === out ? next : a)), "--init-from", out, "--position-init", "1"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /initialised from .*mini \(encoder and MLM head\)/);
+    const card = readFileSync(join(next, "README.md"), "utf8");
+    assert.match(card, /Continued from `[^`]*mini`, an earlier run of this command: \d+ steps/);
+    assert.match(card, /In all: \d+ steps/);
+    assert.match(card, /sinusoids of row norm 1/);
     const wrongShape = run([...args("3", ["--hidden", "64"]).map((a) => (a === out ? join(tmp, "wrong") : a)), "--init-from", out]);
     assert.equal(wrongShape.code, 1);
     assert.match(wrongShape.stderr, /model\.safetensors: expected the tensors of a bert encoder .*mis-shaped/);

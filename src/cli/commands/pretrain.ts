@@ -82,7 +82,7 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
   const engine = new Engine({ backend });
   const model = new BertModel(engine, trainingConfig, { seed: flags.seed });
   const head = new MaskedLmHead(engine, trainingConfig, model.embeddings.word.weight, new Rng(flags.seed + 1));
-  if (flags.initFrom) await initFrom(flags.initFrom, model, head, trainingConfig);
+  const startedFrom = flags.initFrom ? await initFrom(flags.initFrom, model, head, trainingConfig) : null;
   if (flags.positionInit !== undefined) fillSinusoidalPositions(model.embeddings.position.weight, flags.positionInit);
   // the pooler is not used by masked LM: leaving it out spares its optimizer state
   const trainable = [...model.namedParameters().filter(([n]) => !n.startsWith("pooler.")), ...head.namedParameters("mlm.")];
@@ -128,7 +128,7 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
     parameters, seqLength: flags.seqLength, config, corpus,
     heldOut: { file: displayPath(heldOutPath, flags.data), sequences: heldOut.reduce((n, b) => n + b.input.batchSize, 0), maskedTokens: heldOut.reduce((n, b) => n + b.labels.length, 0) },
     history: result.history, stepsDone: result.position.step, storage: "F16",
-    command: `adapterkit ${process.argv.slice(2).join(" ")}`,
+    command: `adapterkit ${process.argv.slice(2).join(" ")}`, startedFrom, positionInit: flags.positionInit ?? null,
   };
   await exportModel(flags.out, model, head, shippedConfig, vocabPath, summary);
   log(`${result.finished ? "finished" : "stopped"} at step ${result.position.step} of ${flags.steps}; wrote ${flags.out} (resume with the same command)`);
@@ -173,8 +173,9 @@ async function exportModel(out: string, model: BertModel, head: MaskedLmHead, co
   });
 }
 
-/** Starts from a model directory's weights (and its MLM head when it has one) instead of a random init. */
-async function initFrom(dir: string, model: BertModel, head: MaskedLmHead, config: BertConfig): Promise<void> {
+/** Starts from a model directory's weights (and its MLM head when it has one) instead of a random init; returns
+ *  what that directory's own pretraining did, when an AdapterKit run wrote it. */
+async function initFrom(dir: string, model: BertModel, head: MaskedLmHead, config: BertConfig): Promise<PretrainSummary["startedFrom"]> {
   const found = await readCheckpointDir(dir);
   const records = found.records.map((r) => ({ name: r.name, shape: r.shape, data: toFloat32(r) }));
   const mapped = mapCheckpoint(records, config, { allowUnexpected: true, source: found.weightsFile });
@@ -188,6 +189,12 @@ async function initFrom(dir: string, model: BertModel, head: MaskedLmHead, confi
     t.data.set(record.data);
   }
   log(`initialised from ${dir}${present.length === headParams.length ? " (encoder and MLM head)" : " (encoder; the MLM head starts fresh)"}`);
+  const metricsFile = join(dir, "pretraining-metrics.json");
+  if (!existsSync(metricsFile)) return null;
+  const earlier = JSON.parse(await readFile(metricsFile, "utf8")) as Pick<PretrainSummary, "stepsDone" | "history">;
+  return {
+    dir, steps: earlier.stepsDone, tokens: earlier.history.tokensSeen, seconds: earlier.history.seconds, accuracy: earlier.history.evals.at(-1)?.accuracy ?? null,
+  };
 }
 
 function displayPath(path: string, dataRoot: string): string {

@@ -6,4 +6,5 @@ export { hfModelFiles, saveHfModel, type SaveHfOptions } from "./bert/save.js";
 export { BertModel, EncoderLayers, TransformerLayer, type EncoderInput, type EncoderOutput } from "./bert/model.js";
 export { encoderParameters, hfName, mapCheckpoint, tfName, type LoadOptions, type MappedWeights, type NamedArray, type ParameterSpec } from "./bert/weights.js";
 export { MaskedLmHead, maskedLmHfName } from "./bert/masked-lm.js";
+export { NextSentenceHead, nextSentenceHfName } from "./bert/next-sentence.js";
 export * from "./kadapter/index.js";

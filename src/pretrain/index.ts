@@ -9,3 +9,4 @@ export {
 } from "./loop.js";
 export { modelCard, reportPage, type PretrainSummary } from "./report.js";
 export { fillSinusoidalPositions } from "./positions.js";
+export { IS_NEXT, maskPairBatch, NOT_NEXT } from "./next-sentence.js";

@@ -5,15 +5,16 @@
 // Exact resume: the data order of epoch e comes from Rng(seed, e) and the masks of a batch from
 // Rng(seed, step, micro-batch), so nothing random needs saving but the dropout RNG; a run stopped and resumed
 // any number of times ends with the same weights as one that never stopped.
-import { scale, type Engine } from "../autograd/index.js";
+import { add, scale, type Engine } from "../autograd/index.js";
 import { EngineError } from "../errors.js";
-import type { BertModel, MaskedLmHead } from "../models/index.js";
+import type { BertModel, MaskedLmHead, NextSentenceHead } from "../models/index.js";
 import type { ForwardContext } from "../nn/index.js";
 import { Rng } from "../rng.js";
 import {
   Adam, clipGradNorm, learningRate, loadCheckpoint, saveCheckpoint, schedule, TrainingDivergedError, type NamedTensor, type TrainerPosition,
 } from "../train/index.js";
 import { maskBatch, type MaskedBatch, type MaskingOptions, type MaskingVocab } from "./masking.js";
+import { maskPairBatch } from "./next-sentence.js";
 import type { PackedSequences } from "./packing.js";
 
 export interface PretrainConfig {
@@ -39,11 +40,12 @@ export interface HeldOutScore {
   step: number;
   loss: number;
   accuracy: number; // masked tokens predicted exactly
+  nextSentenceAccuracy?: number; // with the next-sentence task
 }
 
 export interface PretrainHistory {
   /** gradNorm: the global gradient norm before clipping (a plateau shows there too). */
-  steps: { step: number; loss: number; lr: number; gradNorm?: number }[];
+  steps: { step: number; loss: number; lr: number; gradNorm?: number; nextSentenceLoss?: number }[];
   evals: HeldOutScore[];
   /** Wall time spent training, summed over every invocation. */
   seconds: number;
@@ -54,6 +56,8 @@ export interface PretrainArgs {
   engine: Engine;
   model: BertModel;
   head: MaskedLmHead;
+  /** BERT's second objective; when given, batches are next-sentence pairs and its loss adds to the MLM loss. */
+  nextSentence?: NextSentenceHead;
   trainable: readonly NamedTensor[];
   train: PackedSequences;
   heldOut: readonly MaskedBatch[];
@@ -75,43 +79,62 @@ export interface PretrainResult {
   finished: boolean; // every step of the schedule has run
 }
 
-/** Masks the held-out sequences once, with a fixed seed, so every evaluation scores the same predictions. */
-export function maskHeldOut(sequences: PackedSequences, batchSize: number, vocab: MaskingVocab, masking: MaskingOptions): MaskedBatch[] {
+/** Masks (and with nextSentence, pairs) the held-out sequences once, with a fixed seed, so every evaluation
+ *  scores the same predictions. */
+export function maskHeldOut(sequences: PackedSequences, batchSize: number, vocab: MaskingVocab, masking: MaskingOptions, nextSentence = false): MaskedBatch[] {
   const rng = new Rng(0x5eed);
   const batches: MaskedBatch[] = [];
   const L = sequences.bodyLength;
   for (let start = 0; start < sequences.count; start += batchSize) {
     const n = Math.min(batchSize, sequences.count - start);
-    batches.push(maskBatch(sequences.tokens.subarray(start * L, (start + n) * L), n, vocab, masking, rng));
+    const bodies = sequences.tokens.subarray(start * L, (start + n) * L);
+    batches.push(nextSentence ? maskPairBatch(bodies, n, vocab, masking, rng, (r) => sequenceAt(sequences, r.int(sequences.count))) : maskBatch(bodies, n, vocab, masking, rng));
   }
   return batches;
 }
 
-export function scoreHeldOut(engine: Engine, model: BertModel, head: MaskedLmHead, batches: readonly MaskedBatch[], step: number): HeldOutScore {
+function sequenceAt(sequences: PackedSequences, i: number): Int32Array {
+  return sequences.tokens.subarray(i * sequences.bodyLength, (i + 1) * sequences.bodyLength);
+}
+
+function argmaxRows(logits: Float32Array | Float64Array, rows: number, width: number): Int32Array {
+  const best = new Int32Array(rows);
+  for (let m = 0; m < rows; m++) for (let v = 1; v < width; v++) if (logits[m * width + v] > logits[m * width + best[m]]) best[m] = v;
+  return best;
+}
+
+export function scoreHeldOut(
+  engine: Engine, model: BertModel, head: MaskedLmHead, batches: readonly MaskedBatch[], step: number, nextSentence?: NextSentenceHead,
+): HeldOutScore {
   const ctx: ForwardContext = { training: false, rng: new Rng(0) };
   let lossSum = 0;
   let correct = 0;
   let count = 0;
+  let pairsRight = 0;
+  let pairs = 0;
   for (const batch of batches) {
     engine.noGrad(() => {
-      const logits = head.forward(model.forward(batch.input, ctx).lastHidden, batch.positions);
+      const out = model.forward(batch.input, ctx);
+      const logits = head.forward(out.lastHidden, batch.positions);
       lossSum += head.loss(logits, batch.labels).item() * batch.labels.length;
-      const V = logits.shape[1];
-      const data = logits.data;
-      for (let m = 0; m < batch.labels.length; m++) {
-        let best = 0;
-        for (let v = 1; v < V; v++) if (data[m * V + v] > data[m * V + best]) best = v;
-        if (best === batch.labels[m]) correct++;
-      }
+      const predicted = argmaxRows(logits.data, batch.labels.length, logits.shape[1]);
+      predicted.forEach((p, m) => { if (p === batch.labels[m]) correct++; });
       count += batch.labels.length;
+      const isNext = batch.nextSentenceLabels;
+      if (nextSentence && isNext) {
+        argmaxRows(nextSentence.forward(out.pooled).data, isNext.length, 2).forEach((p, b) => { if (p === isNext[b]) pairsRight++; });
+        pairs += isNext.length;
+      }
     });
     engine.release();
   }
-  return { step, loss: lossSum / Math.max(1, count), accuracy: correct / Math.max(1, count) };
+  const score: HeldOutScore = { step, loss: lossSum / Math.max(1, count), accuracy: correct / Math.max(1, count) };
+  if (pairs > 0) score.nextSentenceAccuracy = pairsRight / pairs;
+  return score;
 }
 
 export async function runPretraining(args: PretrainArgs): Promise<PretrainResult> {
-  const { engine, model, head, trainable, train, config, events } = args;
+  const { engine, model, head, nextSentence, trainable, train, config, events } = args;
   const started = Date.now();
   const sched = schedule("linear", config.lr, config.totalSteps, config.warmupSteps / config.totalSteps);
   const adam = new Adam(trainable, { variant: "torch", beta2: config.beta2, weightDecay: config.weightDecay });
@@ -150,6 +173,7 @@ export async function runPretraining(args: PretrainArgs): Promise<PretrainResult
   while (position.step < config.totalSteps && !reachedStop()) {
     for (const p of params) p.zeroGrad();
     let lossSum = 0;
+    let nextSentenceSum = 0;
     for (let micro = 0; micro < config.gradAccumulation; micro++) {
       if (position.batch >= batchesPerEpoch) {
         position = { step: position.step, epoch: position.epoch + 1, batch: 0 };
@@ -159,9 +183,18 @@ export async function runPretraining(args: PretrainArgs): Promise<PretrainResult
         const s = order[position.batch * config.batchSize + b];
         body.set(train.tokens.subarray(s * L, (s + 1) * L), b * L);
       }
-      const batch = maskBatch(body, config.batchSize, args.vocab, config.masking, new Rng(maskSeed(config.seed, position.step, micro)));
-      const loss = head.loss(head.forward(model.forward(batch.input, ctx).lastHidden, batch.positions), batch.labels);
+      const rng = new Rng(maskSeed(config.seed, position.step, micro));
+      const batch = nextSentence
+        ? maskPairBatch(body, config.batchSize, args.vocab, config.masking, rng, (r) => sequenceAt(train, r.int(train.count)))
+        : maskBatch(body, config.batchSize, args.vocab, config.masking, rng);
+      const out = model.forward(batch.input, ctx);
+      let loss = head.loss(head.forward(out.lastHidden, batch.positions), batch.labels);
       const value = loss.item();
+      if (nextSentence && batch.nextSentenceLabels) {
+        const pairLoss = nextSentence.loss(nextSentence.forward(out.pooled), batch.nextSentenceLabels);
+        nextSentenceSum += pairLoss.item();
+        loss = add(loss, pairLoss);
+      }
       if (!Number.isFinite(value)) {
         throw new TrainingDivergedError(`pretrain: expected a finite loss, got ${value} at step ${position.step}; the last checkpoint in ${args.checkpointDir} is intact; hint: lower --lr or raise --warmup-steps`);
       }
@@ -178,12 +211,12 @@ export async function runPretraining(args: PretrainArgs): Promise<PretrainResult
     adam.step(lr);
     const loss = lossSum / config.gradAccumulation;
     const tokens = config.gradAccumulation * config.batchSize * (L + 2);
-    history.steps.push({ step: position.step, loss, lr, gradNorm: norm });
+    history.steps.push({ step: position.step, loss, lr, gradNorm: norm, ...(nextSentence ? { nextSentenceLoss: nextSentenceSum / config.gradAccumulation } : {}) });
     history.tokensSeen += tokens;
     position = { ...position, step: position.step + 1 };
     events?.onStep?.({ step: position.step, totalSteps: config.totalSteps, loss, lr, tokens });
     if (position.step % config.evalEverySteps === 0 || position.step === config.totalSteps) {
-      const score = scoreHeldOut(engine, model, head, args.heldOut, position.step);
+      const score = scoreHeldOut(engine, model, head, args.heldOut, position.step, nextSentence);
       history.evals.push(score);
       events?.onEval?.(score);
     }

@@ -27,6 +27,8 @@ export interface MaskedBatch {
   positions: Int32Array;
   /** The original token at each position. */
   labels: Int32Array;
+  /** With next-sentence pairs: per sequence, 0 when segment B follows A, 1 when it comes from elsewhere. */
+  nextSentenceLabels?: Int32Array;
 }
 
 export function maskingVocab(tokenizer: Tokenizer): MaskingVocab {

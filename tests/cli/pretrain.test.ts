@@ -81,6 +81,14 @@ describe("adapterkit pretrain", () => {
     assert.match(card, /Continued from `[^`]*mini`, an earlier run of this command: \d+ steps/);
     assert.match(card, /In all: \d+ steps/);
     assert.match(card, /sinusoids of row norm 1/);
+
+    const withPairs = join(tmp, "with-pairs");
+    const p = run([...args("3").map((a) => (a === out ? withPairs : a)), "--init-from", out, "--next-sentence"]);
+    assert.equal(p.code, 0, p.stderr);
+    assert.match(p.stderr, /initialised from .*mini \(encoder and MLM head; next-sentence head fresh\)/);
+    assert.match(readFileSync(join(withPairs, "README.md"), "utf8"), /next-sentence accuracy \d+\.\d% on 8 held-out pairs/);
+    const names = Object.keys(JSON.parse(readFileSync(join(withPairs, "model.safetensors")).subarray(8, 8 + readFileSync(join(withPairs, "model.safetensors")).readUInt32LE(0)).toString()));
+    assert.ok(names.includes("cls.seq_relationship.weight") && names.includes("cls.seq_relationship.bias"), names.join(","));
     const wrongShape = run([...args("3", ["--hidden", "64"]).map((a) => (a === out ? join(tmp, "wrong") : a)), "--init-from", out]);
     assert.equal(wrongShape.code, 1);
     assert.match(wrongShape.stderr, /model\.safetensors: expected the tensors of a bert encoder .*mis-shaped/);

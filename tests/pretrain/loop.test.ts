@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, describe, it } from "node:test";
 import { Engine } from "../../src/autograd/index.js";
-import { BertModel, fromHfConfig, MaskedLmHead } from "../../src/models/index.js";
+import { BertModel, fromHfConfig, MaskedLmHead, NextSentenceHead } from "../../src/models/index.js";
 import {
   maskHeldOut, maskingVocab, readWikiText, runPretraining, TokenStream, type PretrainConfig,
 } from "../../src/pretrain/index.js";
@@ -38,19 +38,24 @@ const config: PretrainConfig = {
   masking: { probability: 0.15, wholeWord: true }, evalEverySteps: 4, checkpointEveryMinutes: 60, maxMinutes: null, stopAtStep: null,
 };
 
-async function run(dir: string, stopAfter: number | null, stopAtStep: number | null = null) {
+async function run(dir: string, stopAfter: number | null, stopAtStep: number | null = null, withNextSentence = false) {
   const engine = new Engine({ backend: testBackend() });
   const model = new BertModel(engine, modelConfig, { seed: 1 });
   const head = new MaskedLmHead(engine, modelConfig, model.embeddings.word.weight, new Rng(2));
-  const trainable = [...model.namedParameters().filter(([n]) => !n.startsWith("pooler.")), ...head.namedParameters("mlm.")];
+  const nextSentence = withNextSentence ? new NextSentenceHead(engine, modelConfig, new Rng(3)) : undefined;
+  const trainable = [
+    ...model.namedParameters().filter(([n]) => nextSentence || !n.startsWith("pooler.")), ...head.namedParameters("mlm."), ...(nextSentence?.namedParameters("nsp.") ?? []),
+  ];
   let steps = 0;
   const result = await runPretraining({
-    engine, model, head, trainable, train, heldOut, vocab, config: { ...config, stopAtStep }, checkpointDir: dir,
+    engine, model, head, nextSentence, trainable, train, heldOut: withNextSentence ? heldOutPairs : heldOut, vocab, config: { ...config, stopAtStep }, checkpointDir: dir,
     shouldStop: () => stopAfter !== null && steps >= stopAfter,
     events: { onStep: () => { steps++; } },
   });
   return { result, weights: trainable.map(([n, t]) => [n, Float32Array.from(t.data)] as const) };
 }
+
+const heldOutPairs = maskHeldOut({ ...heldOutAll, count: 8, tokens: heldOutAll.tokens.subarray(0, 8 * 14) }, 4, vocab, { probability: 0.15, wholeWord: false }, true);
 
 describe("pretraining loop", () => {
   it("learns, scores the held-out text, and resumes to the same weights bit for bit", async () => {
@@ -76,5 +81,19 @@ describe("pretraining loop", () => {
     for (let i = 0; i < whole.weights.length; i++) {
       assert.deepEqual(last.weights[i], whole.weights[i], `${whole.weights[i][0]} identical`);
     }
+  });
+
+  it("with the next-sentence task: trains the pooler, scores held-out pairs, and resumes bit for bit", async () => {
+    const whole = await run(join(tmp, "nsp-whole"), null, null, true);
+    const steps = whole.result.history.steps;
+    assert.ok(steps.every((s) => s.nextSentenceLoss !== undefined && Number.isFinite(s.nextSentenceLoss)));
+    for (const e of whole.result.history.evals) assert.ok(e.nextSentenceAccuracy! >= 0 && e.nextSentenceAccuracy! <= 1);
+    const pooler = whole.weights.find(([n]) => n === "pooler.weight")![1];
+    const initial = new BertModel(new Engine({ backend: testBackend() }), modelConfig, { seed: 1 }).pooler.weight.data;
+    assert.notDeepEqual(pooler, Float32Array.from(initial), "the pooler trains");
+    const dir = join(tmp, "nsp-stopped");
+    await run(dir, null, 3, true);
+    const last = await run(dir, null, null, true);
+    for (let i = 0; i < whole.weights.length; i++) assert.deepEqual(last.weights[i], whole.weights[i], `${whole.weights[i][0]} identical`);
   });
 });

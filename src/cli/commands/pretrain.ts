@@ -5,11 +5,13 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import type { Command } from "commander";
-import { Engine } from "../../autograd/index.js";
+import { Engine, type Tensor } from "../../autograd/index.js";
 import { ConfigError } from "../../errors.js";
 import { readCheckpointDir, toFloat32, writeFileAtomic, writeFilesAtomic, type TensorRecord } from "../../io/index.js";
 import { backendChoiceFromEnv, loadBackend } from "../../kernels/index.js";
-import { BertModel, fromHfConfig, hfModelFiles, mapCheckpoint, MaskedLmHead, maskedLmHfName, type BertConfig } from "../../models/index.js";
+import {
+  BertModel, fromHfConfig, hfModelFiles, mapCheckpoint, MaskedLmHead, maskedLmHfName, NextSentenceHead, nextSentenceHfName, type BertConfig,
+} from "../../models/index.js";
 import {
   defaultCorpus, fillSinusoidalPositions, maskHeldOut, maskingVocab, modelCard, readCorpusSource, readWikiText, reportPage, runPretraining, sourceFiles,
   TokenStream, type CorpusSource, type PackedSequences, type PretrainConfig, type PretrainSummary,
@@ -51,12 +53,13 @@ interface PretrainFlags {
   stopAt?: number;
   initFrom?: string;
   positionInit?: number;
+  nextSentence: boolean;
 }
 
 // Settings that change what is computed: a resumed run must use the same ones.
 const FIXED_KEYS = [
   "layers", "hidden", "heads", "intermediate", "maxPositions", "seqLength", "batchSize", "gradAccumulation", "steps", "lr", "warmupSteps",
-  "weightDecay", "beta2", "dropout", "maskProbability", "wholeWordMask", "seed", "text", "vocab", "initFrom", "positionInit",
+  "weightDecay", "beta2", "dropout", "maskProbability", "wholeWordMask", "seed", "text", "vocab", "initFrom", "positionInit", "nextSentence",
 ] as const;
 
 export async function pretrain(flags: PretrainFlags): Promise<void> {
@@ -69,7 +72,7 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
   const masking = { probability: flags.maskProbability, wholeWord: flags.wholeWordMask };
   const vocab = maskingVocab(tokenizer);
   const heldOutPath = flags.heldOut ?? join(flags.data, "text/wikitext2-test/wiki.test.raw");
-  const heldOut = maskHeldOut(packHeldOut(heldOutPath, flags, tokenizer), flags.batchSize, vocab, masking);
+  const heldOut = maskHeldOut(packHeldOut(heldOutPath, flags, tokenizer), flags.batchSize, vocab, masking, flags.nextSentence);
 
   const hfConfig = {
     model_type: "bert", vocab_size: tokenizer.vocabSize, hidden_size: flags.hidden, num_hidden_layers: flags.layers,
@@ -82,11 +85,15 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
   const engine = new Engine({ backend });
   const model = new BertModel(engine, trainingConfig, { seed: flags.seed });
   const head = new MaskedLmHead(engine, trainingConfig, model.embeddings.word.weight, new Rng(flags.seed + 1));
-  const startedFrom = flags.initFrom ? await initFrom(flags.initFrom, model, head, trainingConfig) : null;
+  const nextSentence = flags.nextSentence ? new NextSentenceHead(engine, trainingConfig, new Rng(flags.seed + 2)) : undefined;
+  const heads = { mlm: head, nextSentence };
+  const startedFrom = flags.initFrom ? await initFrom(flags.initFrom, model, heads, trainingConfig) : null;
   if (flags.positionInit !== undefined) fillSinusoidalPositions(model.embeddings.position.weight, flags.positionInit);
-  // the pooler is not used by masked LM: leaving it out spares its optimizer state
-  const trainable = [...model.namedParameters().filter(([n]) => !n.startsWith("pooler.")), ...head.namedParameters("mlm.")];
-  const parameters = model.namedParameters().reduce((n, [, t]) => n + t.size, 0) + head.namedParameters().reduce((n, [, t]) => n + t.size, 0);
+  // masked LM alone leaves the pooler unused: leaving it out then spares its optimizer state
+  const trainable = [
+    ...model.namedParameters().filter(([n]) => nextSentence || !n.startsWith("pooler.")), ...head.namedParameters("mlm."), ...(nextSentence?.namedParameters("nsp.") ?? []),
+  ];
+  const parameters = [model, head, ...(nextSentence ? [nextSentence] : [])].reduce((n, m) => n + m.namedParameters().reduce((k, [, t]) => k + t.size, 0), 0);
   log(`model: ${flags.layers} layers, hidden ${flags.hidden}, ${flags.heads} heads, ${parameters.toLocaleString("en")} parameters; kernels: ${backend.name}`);
 
   const config: PretrainConfig = {
@@ -107,7 +114,7 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
   const progress = new Progress("pretrain");
   let progressStarted = false;
   const result = await runPretraining({
-    engine, model, head, trainable, train, heldOut, vocab, config, checkpointDir,
+    engine, model, head, nextSentence, trainable, train, heldOut, vocab, config, checkpointDir,
     shouldStop: () => stopRequested,
     events: {
       onStep: (s) => {
@@ -128,9 +135,9 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
     parameters, seqLength: flags.seqLength, config, corpus,
     heldOut: { file: displayPath(heldOutPath, flags.data), sequences: heldOut.reduce((n, b) => n + b.input.batchSize, 0), maskedTokens: heldOut.reduce((n, b) => n + b.labels.length, 0) },
     history: result.history, stepsDone: result.position.step, storage: "F16",
-    command: `adapterkit ${process.argv.slice(2).join(" ")}`, startedFrom, positionInit: flags.positionInit ?? null,
+    command: `adapterkit ${process.argv.slice(2).join(" ")}`, startedFrom, positionInit: flags.positionInit ?? null, nextSentence: flags.nextSentence,
   };
-  await exportModel(flags.out, model, head, shippedConfig, vocabPath, summary);
+  await exportModel(flags.out, model, heads, shippedConfig, vocabPath, summary);
   log(`${result.finished ? "finished" : "stopped"} at step ${result.position.step} of ${flags.steps}; wrote ${flags.out} (resume with the same command)`);
 }
 
@@ -160,8 +167,8 @@ function packHeldOut(path: string, flags: PretrainFlags, tokenizer: Tokenizer): 
 }
 
 /** The model directory: config, F16 weights with the MLM head, vocab, model card and the curves. */
-async function exportModel(out: string, model: BertModel, head: MaskedLmHead, config: BertConfig, vocabPath: string, summary: PretrainSummary): Promise<void> {
-  const extra: TensorRecord[] = head.namedParameters().map(([n, t]) => ({ name: maskedLmHfName(n), dtype: "F32", shape: [...t.shape], data: Float32Array.from(t.data) }));
+async function exportModel(out: string, model: BertModel, heads: PretrainHeads, config: BertConfig, vocabPath: string, summary: PretrainSummary): Promise<void> {
+  const extra: TensorRecord[] = headTensors(heads).map(([name, t]) => ({ name, dtype: "F32", shape: [...t.shape], data: Float32Array.from(t.data) }));
   await mkdir(out, { recursive: true });
   await writeFilesAtomic(out, {
     ...hfModelFiles(model, config, { storeAs: "F16", extra, metadata: { source: "adapterkit pretrain", steps: String(summary.stepsDone) } }),
@@ -173,22 +180,38 @@ async function exportModel(out: string, model: BertModel, head: MaskedLmHead, co
   });
 }
 
-/** Starts from a model directory's weights (and its MLM head when it has one) instead of a random init; returns
- *  what that directory's own pretraining did, when an AdapterKit run wrote it. */
-async function initFrom(dir: string, model: BertModel, head: MaskedLmHead, config: BertConfig): Promise<PretrainSummary["startedFrom"]> {
+interface PretrainHeads {
+  mlm: MaskedLmHead;
+  nextSentence?: NextSentenceHead;
+}
+
+/** The pretraining heads' tensors under their Hugging Face (BertForPreTraining) names. */
+function headTensors(heads: PretrainHeads): [string, Tensor][] {
+  return [
+    ...heads.mlm.namedParameters().map(([n, t]): [string, Tensor] => [maskedLmHfName(n), t]),
+    ...(heads.nextSentence?.namedParameters().map(([n, t]): [string, Tensor] => [nextSentenceHfName(n), t]) ?? []),
+  ];
+}
+
+/** Starts from a model directory's weights (and its pretraining heads where it has them) instead of a random
+ *  init; returns what that directory's own pretraining did, when an AdapterKit run wrote it. */
+async function initFrom(dir: string, model: BertModel, heads: PretrainHeads, config: BertConfig): Promise<PretrainSummary["startedFrom"]> {
   const found = await readCheckpointDir(dir);
   const records = found.records.map((r) => ({ name: r.name, shape: r.shape, data: toFloat32(r) }));
   const mapped = mapCheckpoint(records, config, { allowUnexpected: true, source: found.weightsFile });
   model.loadWeights(mapped.params, found.weightsFile);
   const byName = new Map(records.map((r) => [r.name, r]));
-  const headParams = head.namedParameters();
-  const present = headParams.filter(([n]) => byName.has(maskedLmHfName(n)));
+  const headParams = headTensors(heads);
+  const present = headParams.filter(([n]) => byName.has(n));
   for (const [n, t] of present) {
-    const record = byName.get(maskedLmHfName(n));
-    if (record?.data.length !== t.size) throw new ConfigError(`${found.weightsFile}: expected ${t.size} values for "${maskedLmHfName(n)}", got ${record?.data.length}`);
+    const record = byName.get(n);
+    if (record?.data.length !== t.size) throw new ConfigError(`${found.weightsFile}: expected ${t.size} values for "${n}", got ${record?.data.length}`);
     t.data.set(record.data);
   }
-  log(`initialised from ${dir}${present.length === headParams.length ? " (encoder and MLM head)" : " (encoder; the MLM head starts fresh)"}`);
+  const kind = (n: string): string => (n.startsWith("cls.predictions.") ? "MLM head" : "next-sentence head");
+  const loaded = [...new Set(present.map(([n]) => kind(n)))];
+  const fresh = [...new Set(headParams.filter(([n]) => !byName.has(n)).map(([n]) => kind(n)))];
+  log(`initialised from ${dir} (${["encoder", ...loaded].join(" and ")}${fresh.length ? `; ${fresh.join(" and ")} fresh` : ""})`);
   const metricsFile = join(dir, "pretraining-metrics.json");
   if (!existsSync(metricsFile)) return null;
   const earlier = JSON.parse(await readFile(metricsFile, "utf8")) as Pick<PretrainSummary, "stepsDone" | "history">;
@@ -207,7 +230,8 @@ async function checkSameSettings(checkpointDir: string, flags: PretrainFlags): P
   const settings = Object.fromEntries(FIXED_KEYS.map((k) => [k, flags[k] ?? null]));
   if (existsSync(path)) {
     const before = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>;
-    const changed = FIXED_KEYS.filter((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(settings[k]));
+    const same = (x: unknown, y: unknown): boolean => JSON.stringify(x ?? false) === JSON.stringify(y ?? false); // a setting added later reads as off
+    const changed = FIXED_KEYS.filter((k) => !same(before[k], settings[k]));
     if (changed.length) {
       throw new ConfigError(`pretrain: ${checkpointDir} holds a run with other settings (${changed.map((k) => `${k}: ${JSON.stringify(before[k])} -> ${JSON.stringify(settings[k])}`).join(", ")}); hint: use the same flags to resume, or another --checkpoint-dir`);
     }
@@ -249,6 +273,7 @@ export function registerPretrain(program: Command): void {
     .option("--max-minutes <m>", "stop (checkpoint, write the model) after this many minutes", number("max-minutes"))
     .option("--stop-at <step>", "stop (checkpoint, write the model) on reaching this step; the schedule still spans --steps", integer("stop-at"))
     .option("--init-from <dir>", "start from this model directory's weights (continued pretraining) instead of a random init")
+    .option("--next-sentence", "add BERT's next-sentence task (trains the pooler, which Adapter-BERT's classifier reads frozen)")
     .option("--position-init <norm>", "set the position embeddings to sinusoids of this row norm (after --init-from); they still train", number("position-init"))
-    .action(async (flags: PretrainFlags) => pretrain({ ...flags, wholeWordMask: flags.wholeWordMask ?? false }));
+    .action(async (flags: PretrainFlags) => pretrain({ ...flags, wholeWordMask: flags.wholeWordMask ?? false, nextSentence: flags.nextSentence ?? false }));
 }

@@ -15,6 +15,7 @@ import { Command } from "commander";
 import { init } from "../src/cli/commands/init.js";
 import { train } from "../src/cli/commands/train.js";
 import { writeFileAtomic } from "../src/io/index.js";
+import type { Pooling } from "../src/heads/index.js";
 import { type TrainMode } from "../src/train/index.js";
 import { loadRuns, mean, ROOT, saveRuns, std, writeReadmeSection } from "./runs.js";
 
@@ -84,6 +85,7 @@ interface Flags {
   quick: boolean;
   maxTrainExamples?: number;
   epochs?: number;
+  pooling: Pooling;
 }
 
 /** A freshly initialised model of the same architecture and vocabulary as flags.model (made once). */
@@ -104,7 +106,7 @@ async function runOne(flags: Flags, task: TaskPlan, method: Method, lr: number, 
   await train({
     model: method.base === "random" ? await randomInitModel(flags) : flags.model, out, task: task.name, data: join(flags.data, "glue"), mode: method.mode, adapter: method.adapter ?? "houlsby",
     adapterSize: method.adapterSize, topLayers: method.topLayers, lr, epochs: flags.quick ? 1 : flags.epochs ?? task.epochs, batchSize: 32, gradAccumulation: 1,
-    maxSeqLength: 128, warmupProportion: 0.1, weightDecay: 0.01, optimizer: "bert", schedule: "bert", seed, checkpointEvery: 1_000_000,
+    maxSeqLength: 128, warmupProportion: 0.1, weightDecay: 0.01, optimizer: "bert", schedule: "bert", seed, checkpointEvery: 1_000_000, pooling: flags.pooling,
     maxTrainExamples: flags.quick ? 64 : flags.maxTrainExamples ?? task.maxTrainExamples, maxDevExamples: flags.quick ? 32 : undefined, resume: false,
   });
   const summary = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")) as {
@@ -188,6 +190,7 @@ const program = new Command()
   .option("--no-readme", "do not rewrite the table in README.md")
   .option("--max-train-examples <n>", "cap every task's training set (default: SST-2 10,000, the others whole)", (v) => Number(v))
   .option("--epochs <n>", "epochs for every task (default: SST-2 3, MRPC and CoLA 5)", (v) => Number(v))
+  .option("--pooling <how>", "what the classifier reads: mean (of the last hidden states; the mini BERT's [CLS] barely varies) or pooler (as adapter-bert)", "mean")
   .option("--quick", "a smoke run: 64 training examples, 1 epoch, 32 dev examples (numbers meaningless)", false);
 program.parse();
 await main(program.opts<Flags>());

@@ -1,8 +1,9 @@
 // Task heads in AdapterHub's layout (head_config.json + model_head.safetensors). AdapterHub's one-layer
 // heads are Sequential(Dropout, Linear), so the classifier is `heads.<name>.1.{weight,bias}`; ours read the
-// pooled output, hence use_pooler = true. Regression is a one-label classification head (MSE), as in HF.
+// pooled output, hence use_pooler = true (false for a mean-pooling head, whose pooling AdapterHub does not
+// have: adapterkit.pooling says so). Regression is a one-label classification head (MSE), as in HF.
 import { FormatError } from "../errors.js";
-import { headConfig, type HeadConfig, type HeadKind } from "./head-config.js";
+import { headConfig, type HeadConfig, type HeadKind, type Pooling } from "./head-config.js";
 
 const HEAD_TYPES: Record<HeadKind, string> = {
   classification: "classification", regression: "classification", multilabel: "multilabel_classification", tagging: "tagging",
@@ -26,7 +27,7 @@ export function headHubConfig(config: HeadConfig, meta: { name: string; modelTyp
       num_labels: config.labels.length,
       layers: 1,
       activation_function: null,
-      use_pooler: config.kind !== "tagging",
+      use_pooler: config.kind !== "tagging" && config.pooling === "pooler",
       bias: true,
       dropout_prob: config.dropout,
       label2id: Object.fromEntries(config.labels.map((label, id) => [label, id])),
@@ -35,7 +36,7 @@ export function headHubConfig(config: HeadConfig, meta: { name: string; modelTyp
     model_type: meta.modelType,
     name: meta.name,
     version: "adapters.1.1.0",
-    adapterkit: { kind: config.kind },
+    adapterkit: { kind: config.kind, pooling: config.pooling },
   };
 }
 
@@ -55,5 +56,6 @@ export function parseHeadHubConfig(json: unknown, source: string): { config: Hea
   for (let i = 0; i < numLabels; i++) labels[i] = kind === "regression" ? "score" : String(i);
   for (const [label, id] of Object.entries(label2id)) if (id >= 0 && id < numLabels) labels[id] = label;
   const dropout = typeof inner.dropout_prob === "number" ? inner.dropout_prob : 0.1;
-  return { config: headConfig(kind, labels, dropout), name: String(top.name ?? "head") };
+  const pooling = (ak.pooling ?? "pooler") as Pooling;
+  return { config: headConfig(kind, labels, dropout, pooling), name: String(top.name ?? "head") };
 }

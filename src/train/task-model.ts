@@ -5,7 +5,7 @@ import type { Tensor } from "../autograd/index.js";
 import type { AdapterSet } from "../adapters/index.js";
 import type { Batch } from "../data/index.js";
 import { ConfigError } from "../errors.js";
-import type { Labels, TaskHead } from "../heads/index.js";
+import { meanOverTokens, type Labels, type TaskHead } from "../heads/index.js";
 import type { BertModel, EncoderInput } from "../models/index.js";
 import type { ForwardContext } from "../nn/index.js";
 import type { NamedTensor, ParameterGroups } from "./trainable.js";
@@ -33,7 +33,8 @@ export class TaskModel implements TrainableModel {
   /** logits (B,C) for sequence heads, (B,T,C) for tagging. */
   forward(input: EncoderInput, ctx: ForwardContext): Tensor {
     const out = this.encoder.forward(input, ctx);
-    return this.head.forward(this.head.readsTokens ? out.lastHidden : out.pooled, ctx);
+    if (this.head.readsTokens) return this.head.forward(out.lastHidden, ctx);
+    return this.head.forward(this.head.config.pooling === "mean" ? meanOverTokens(out.lastHidden, input.attentionMask) : out.pooled, ctx);
   }
 
   loss(logits: Tensor, labels: Labels): Tensor {

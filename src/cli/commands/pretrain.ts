@@ -122,7 +122,8 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
         progressStarted = true;
         progress.update({ step: s.step, total: s.totalSteps, loss: s.loss, lr: s.lr, tokens: s.tokens });
       },
-      onEval: (e) => progress.log(`step ${e.step}: held-out masked-token accuracy ${(100 * e.accuracy).toFixed(2)}%, loss ${e.loss.toFixed(4)}`),
+      onEval: (e) => progress.log(`step ${e.step}: held-out masked-token accuracy ${(100 * e.accuracy).toFixed(2)}%, loss ${e.loss.toFixed(4)}${
+        e.nextSentenceAccuracy === undefined ? "" : `; next-sentence accuracy ${(100 * e.nextSentenceAccuracy).toFixed(1)}%`}`),
     },
   });
   progress.stop();

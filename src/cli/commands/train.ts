@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { AdapterSet, bottleneckConfig, type AdapterActivation } from "../../adapters/index.js";
 import { ConfigError } from "../../errors.js";
-import { headConfig, TaskHead } from "../../heads/index.js";
+import { headConfig, TaskHead, type Pooling } from "../../heads/index.js";
 import { saveHfModel } from "../../models/index.js";
 import { Rng } from "../../rng.js";
 import {
@@ -27,6 +27,7 @@ interface TrainFlags extends TaskFlags {
   initScale?: number;
   leaveOut?: number[];
   mode: TrainMode;
+  pooling: Pooling;
   topLayers?: number;
   name?: string;
   lr?: number;
@@ -92,7 +93,7 @@ export async function train(flags: TrainFlags): Promise<void> {
       leaveOut: flags.leaveOut,
     }, config.hiddenSize, config.numLayers), flags.seed);
   }
-  const head = new TaskHead(engine, headConfig(task.kind, task.labels), config.hiddenSize, new Rng(flags.seed + 1), config.initializerRange);
+  const head = new TaskHead(engine, headConfig(task.kind, task.labels, 0.1, flags.pooling), config.hiddenSize, new Rng(flags.seed + 1), config.initializerRange);
   const model = new TaskModel(pretrained.model, adapters, head);
   if (flags.mode === "adapters") model.activate(name);
   const groups = model.parameterGroups();
@@ -173,6 +174,7 @@ export function registerTrain(program: Command): void {
     .option("--adapter-activation <fn>", "gelu_tanh (default, adapter-bert), gelu, relu or swish")
     .option("--init-scale <std>", "std of the adapters' truncated-normal init (default 1e-3)", number("init-scale"))
     .option("--leave-out <layers>", "comma-separated layer indices that get no adapter", (v: string) => v.split(",").map(integer("leave-out")))
+    .option("--pooling <how>", "what a sequence head reads: pooler (the pooled [CLS] output, as adapter-bert) or mean (the mean of the last hidden states)", "pooler")
     .option("--mode <mode>", `what trains: ${TRAIN_MODES.join(", ")}`, "adapters")
     .option("--top-layers <k>", "with --mode top-layers: how many of the top transformer layers train", integer("top-layers"), 1)
     .option("--name <name>", "adapter name (default: the task)")

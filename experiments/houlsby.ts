@@ -153,7 +153,7 @@ function table(runs: RunResult[], tasks: TaskPlan[], seeds: number): string {
 async function writeOutputs(flags: Flags, runs: RunResult[], tasks: TaskPlan[]): Promise<void> {
   await saveRuns(flags.results, flags.model, runs);
   const budget = flags.quick ? "64 training examples x 1 epoch (--quick smoke run; the numbers mean nothing)" : tasks.map((t) => `${t.name} ${(flags.maxTrainExamples ?? t.maxTrainExamples)?.toLocaleString("en") ?? "all"} training examples x ${flags.epochs ?? t.epochs} epochs`).join(", ");
-  const md = `${table(runs, tasks, flags.seeds)}\n\nBudget per run: ${budget}; batch 32, max length 128. Dev-set scores x 100, mean ± sample standard deviation over seeds at the learning rate that scored best with seed 1; [paper] is BERT-large on the GLUE test server (Houlsby et al. 2019, Table 1). Produced by \`npm run experiment:houlsby\`; raw runs in experiments/results/houlsby-runs.json.\n`;
+  const md = `${table(runs, tasks, flags.seeds)}\n\nBudget per run: ${budget}; batch 32, max length 128; the classifier reads ${flags.pooling === "mean" ? "the mean of the last hidden states" : "the pooled [CLS] output (pooler frozen)"}. Dev-set scores x 100, mean ± sample standard deviation over seeds at the learning rate that scored best with seed 1; [paper] is BERT-large on the GLUE test server (Houlsby et al. 2019, Table 1). Produced by \`npm run experiment:houlsby\`; raw runs in experiments/results/houlsby-runs.json.\n`;
   await writeFileAtomic(flags.results.replace(/-runs\.json$/, ".md"), md);
   if (flags.readme) await writeReadmeSection("houlsby-table", md);
 }

@@ -1,5 +1,5 @@
-// The pretraining loop: packed sequences in a seeded order per epoch, BERT masking drawn afresh for every
-// batch, AdamW with warmup and linear decay, held-out evaluation every N steps, checkpoints every few
+// The pretraining loop: packed sequences in a seeded order per epoch, BERT masking (and, with the
+// next-sentence task, segment pairs) drawn afresh for every batch, AdamW with warmup and linear decay, held-out evaluation every N steps, checkpoints every few
 // minutes, and a clean stop (checkpoint first) on a time limit or a signal.
 //
 // Exact resume: the data order of epoch e comes from Rng(seed, e) and the masks of a batch from

@@ -16,12 +16,20 @@ export interface PretrainSummary {
   stepsDone: number;
   command: string;
   storage: string;
-  /** The run this one continued (--init-from), as that run's own metrics file tells it. */
-  startedFrom: { dir: string; steps: number; tokens: number; seconds: number; accuracy: number | null } | null;
+  /** The runs this one continued (--init-from), oldest first, as their own metrics files tell it. */
+  startedFrom: EarlierRun[];
   /** Row norm of the sinusoids the position embeddings were set to before training (--position-init). */
   positionInit: number | null;
   /** Whether BERT's next-sentence task was trained alongside masked LM. */
   nextSentence: boolean;
+}
+
+export interface EarlierRun {
+  dir: string;
+  steps: number;
+  tokens: number;
+  seconds: number;
+  accuracy: number | null;
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
@@ -34,7 +42,7 @@ export function modelCard(s: PretrainSummary): string {
   return `# ${s.name}
 
 A BERT (uncased WordPiece vocabulary) pretrained from scratch by AdapterKit's \`adapterkit pretrain\` on a
-2-core CPU, with masked-language modelling${s.nextSentence || s.startedFrom ? "" : " only"}. No outside weights were used. It exists so that AdapterKit's
+2-core CPU, with masked-language modelling${s.nextSentence || s.startedFrom.length ? "" : " only"}. No outside weights were used. It exists so that AdapterKit's
 demo, experiments and tests run on a base that has learnt English, on machines where no pretrained model can
 be had. It is far weaker than Google's BERT-mini of the same shape, pretrained on BookCorpus and English
 Wikipedia (3.3 billion words).
@@ -53,7 +61,7 @@ ${last ? `After step ${last.step}: **masked-token accuracy ${pct(last.accuracy)}
 - Time: ${(s.history.seconds / 3600).toFixed(2)} hours of wall time on 2 CPU cores.
 - Objective: BERT masking of ${pct(c.masking.probability)} of the tokens (80% [MASK], 10% random, 10% kept)${c.masking.wholeWord ? ", whole words" : ""}; loss at the masked positions only; the MLM decoder is tied to the input embeddings. ${s.nextSentence ? "Plus BERT's next-sentence task on the pooled [CLS] output: each packed sequence is cut at a random point into segments A and B with a [SEP] between (token types 0 and 1), and half the time B is replaced by text from a random other sequence; this trains the pooler, which Adapter-BERT's classifier reads frozen." : "No next-sentence task: sequences are packed end to end across sentences (RoBERTa's FULL-SENTENCES), so the pooler is untrained."}
 - Optimizer: AdamW (beta2 ${c.beta2}, eps 1e-6, weight decay ${c.weightDecay}), peak learning rate ${c.lr}, ${c.warmupSteps} warmup steps then linear decay to zero, gradient clipping at ${c.clipNorm}, dropout off (config.json sets 0.1 for fine-tuning).
-${s.startedFrom ? `- Continued from \`${escapeMd(s.startedFrom.dir)}\`, an earlier run of this command: ${s.startedFrom.steps.toLocaleString("en")} steps, ${s.startedFrom.tokens.toLocaleString("en")} tokens, ${(s.startedFrom.seconds / 3600).toFixed(2)} hours${s.startedFrom.accuracy === null ? "" : `, held-out accuracy ${pct(s.startedFrom.accuracy)}`}. In all: ${(s.startedFrom.steps + s.stepsDone).toLocaleString("en")} steps, ${(s.startedFrom.tokens + s.history.tokensSeen).toLocaleString("en")} tokens, ${((s.startedFrom.seconds + s.history.seconds) / 3600).toFixed(2)} hours.\n` : ""}${s.positionInit === null ? "" : `- Position embeddings set to sinusoids of row norm ${s.positionInit} before this run (then trained as usual): with random N(0, 0.02) position rows the earlier run had become a bag-of-words model.\n`}- Command: \`${escapeMd(s.command)}\`
+${continuedFrom(s)}${s.positionInit === null ? "" : `- Position embeddings set to sinusoids of row norm ${s.positionInit} before this run (then trained as usual): with random N(0, 0.02) position rows the earlier run had become a bag-of-words model.\n`}- Command: \`${escapeMd(s.command)}\`
 
 ## Corpus
 ${corpusTokens.toLocaleString("en")} tokens from ${s.corpus.length} files (train splits only; no dev or test split):
@@ -64,6 +72,15 @@ ${s.corpus.map((f) => `| ${escapeMd(f.file)} | ${f.tokens.toLocaleString("en")} 
 
 The curves are in pretraining-report.html; the numbers in pretraining-metrics.json.
 `;
+}
+
+/** One line per earlier stage, then the totals over all of them and this run. */
+function continuedFrom(s: PretrainSummary): string {
+  if (!s.startedFrom.length) return "";
+  const stages = s.startedFrom.map((r) => `\`${escapeMd(r.dir)}\` (${r.steps.toLocaleString("en")} steps, ${r.tokens.toLocaleString("en")} tokens, ${(r.seconds / 3600).toFixed(2)} hours${r.accuracy === null ? "" : `, held-out accuracy ${pct(r.accuracy)}`})`);
+  const all = [...s.startedFrom, { steps: s.stepsDone, tokens: s.history.tokensSeen, seconds: s.history.seconds }];
+  const sum = (k: "steps" | "tokens" | "seconds"): number => all.reduce((n, r) => n + r[k], 0);
+  return `- Continued from earlier runs of this command, oldest first: ${stages.join("; ")}. In all: ${sum("steps").toLocaleString("en")} steps, ${sum("tokens").toLocaleString("en")} tokens, ${(sum("seconds") / 3600).toFixed(2)} hours.\n`;
 }
 
 function escapeMd(s: string): string {

@@ -67,6 +67,9 @@ describe("adapterkit CLI", () => {
     assert.match(r.stdout, /dev accuracy: 0\.\d+/);
     assert.match(r.stdout, /report: .*report\.html/);
     assert.ok(existsSync(join(out, "run", "metrics.json")));
+    const missing = run(["demo", "--out", out, "--model", join(tmp, "no-model")]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no model at .*no-model/);
   });
 
   it("bad input gets one line naming the file and the place, and exit code 1", () => {

@@ -78,15 +78,17 @@ describe("adapterkit pretrain", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /initialised from .*mini \(encoder and MLM head\)/);
     const card = readFileSync(join(next, "README.md"), "utf8");
-    assert.match(card, /Continued from `[^`]*mini`, an earlier run of this command: \d+ steps/);
-    assert.match(card, /In all: \d+ steps/);
+    assert.match(card, /Continued from earlier runs of this command, oldest first: `[^`]*mini` \(6 steps, [\d,]+ tokens/);
+    assert.match(card, /In all: 9 steps/);
     assert.match(card, /sinusoids of row norm 1/);
 
     const withPairs = join(tmp, "with-pairs");
-    const p = run([...args("3").map((a) => (a === out ? withPairs : a)), "--init-from", out, "--next-sentence"]);
+    const p = run([...args("3").map((a) => (a === out ? withPairs : a)), "--init-from", next, "--next-sentence"]);
     assert.equal(p.code, 0, p.stderr);
-    assert.match(p.stderr, /initialised from .*mini \(encoder and MLM head; next-sentence head fresh\)/);
-    assert.match(readFileSync(join(withPairs, "README.md"), "utf8"), /next-sentence accuracy \d+\.\d% on 8 held-out pairs/);
+    assert.match(p.stderr, /initialised from .*continued \(encoder and MLM head; next-sentence head fresh\)/);
+    const pairsCard = readFileSync(join(withPairs, "README.md"), "utf8");
+    assert.match(pairsCard, /next-sentence accuracy \d+\.\d% on 8 held-out pairs/);
+    assert.match(pairsCard, /oldest first: `[^`]*mini` \(6 steps[^;]*; `[^`]*continued` \(3 steps[^)]*\)\. In all: 12 steps/); // the whole chain of stages
     const names = Object.keys(JSON.parse(readFileSync(join(withPairs, "model.safetensors")).subarray(8, 8 + readFileSync(join(withPairs, "model.safetensors")).readUInt32LE(0)).toString()));
     assert.ok(names.includes("cls.seq_relationship.weight") && names.includes("cls.seq_relationship.bias"), names.join(","));
     const wrongShape = run([...args("3", ["--hidden", "64"]).map((a) => (a === out ? join(tmp, "wrong") : a)), "--init-from", out]);

@@ -87,7 +87,7 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
   const head = new MaskedLmHead(engine, trainingConfig, model.embeddings.word.weight, new Rng(flags.seed + 1));
   const nextSentence = flags.nextSentence ? new NextSentenceHead(engine, trainingConfig, new Rng(flags.seed + 2)) : undefined;
   const heads = { mlm: head, nextSentence };
-  const startedFrom = flags.initFrom ? await initFrom(flags.initFrom, model, heads, trainingConfig) : null;
+  const startedFrom = flags.initFrom ? await initFrom(flags.initFrom, model, heads, trainingConfig) : [];
   if (flags.positionInit !== undefined) fillSinusoidalPositions(model.embeddings.position.weight, flags.positionInit);
   // masked LM alone leaves the pooler unused: leaving it out then spares its optimizer state
   const trainable = [
@@ -195,7 +195,7 @@ function headTensors(heads: PretrainHeads): [string, Tensor][] {
 }
 
 /** Starts from a model directory's weights (and its pretraining heads where it has them) instead of a random
- *  init; returns what that directory's own pretraining did, when an AdapterKit run wrote it. */
+ *  init; returns the chain of AdapterKit runs that made that directory, oldest first (empty if none wrote it). */
 async function initFrom(dir: string, model: BertModel, heads: PretrainHeads, config: BertConfig): Promise<PretrainSummary["startedFrom"]> {
   const found = await readCheckpointDir(dir);
   const records = found.records.map((r) => ({ name: r.name, shape: r.shape, data: toFloat32(r) }));
@@ -214,11 +214,12 @@ async function initFrom(dir: string, model: BertModel, heads: PretrainHeads, con
   const fresh = [...new Set(headParams.filter(([n]) => !byName.has(n)).map(([n]) => kind(n)))];
   log(`initialised from ${dir} (${["encoder", ...loaded].join(" and ")}${fresh.length ? `; ${fresh.join(" and ")} fresh` : ""})`);
   const metricsFile = join(dir, "pretraining-metrics.json");
-  if (!existsSync(metricsFile)) return null;
-  const earlier = JSON.parse(await readFile(metricsFile, "utf8")) as Pick<PretrainSummary, "stepsDone" | "history">;
-  return {
-    dir, steps: earlier.stepsDone, tokens: earlier.history.tokensSeen, seconds: earlier.history.seconds, accuracy: earlier.history.evals.at(-1)?.accuracy ?? null,
-  };
+  if (!existsSync(metricsFile)) return [];
+  const earlier = JSON.parse(await readFile(metricsFile, "utf8")) as Pick<PretrainSummary, "stepsDone" | "history" | "startedFrom">;
+  return [
+    ...(earlier.startedFrom ?? []),
+    { dir, steps: earlier.stepsDone, tokens: earlier.history.tokensSeen, seconds: earlier.history.seconds, accuracy: earlier.history.evals.at(-1)?.accuracy ?? null },
+  ];
 }
 
 function displayPath(path: string, dataRoot: string): string {

@@ -190,13 +190,15 @@ export async function runPretraining(args: PretrainArgs): Promise<PretrainResult
       const out = model.forward(batch.input, ctx);
       let loss = head.loss(head.forward(out.lastHidden, batch.positions), batch.labels);
       const value = loss.item();
+      let pairValue = 0;
       if (nextSentence && batch.nextSentenceLabels) {
         const pairLoss = nextSentence.loss(nextSentence.forward(out.pooled), batch.nextSentenceLabels);
-        nextSentenceSum += pairLoss.item();
+        pairValue = pairLoss.item();
+        nextSentenceSum += pairValue;
         loss = add(loss, pairLoss);
       }
-      if (!Number.isFinite(value)) {
-        throw new TrainingDivergedError(`pretrain: expected a finite loss, got ${value} at step ${position.step}; the last checkpoint in ${args.checkpointDir} is intact; hint: lower --lr or raise --warmup-steps`);
+      if (!Number.isFinite(value) || !Number.isFinite(pairValue)) {
+        throw new TrainingDivergedError(`pretrain: expected a finite loss, got ${value}${nextSentence ? ` (next-sentence ${pairValue})` : ""} at step ${position.step}; the last checkpoint in ${args.checkpointDir} is intact; hint: lower --lr or raise --warmup-steps`);
       }
       engine.backward(config.gradAccumulation > 1 ? scale(loss, 1 / config.gradAccumulation) : loss);
       engine.release();

@@ -1,7 +1,7 @@
 // What the experiment commands share: raw results kept as JSON and appended run by run (so a stopped
 // experiment resumes where it was), mean and spread, and the README section a table is written into.
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "../src/io/index.js";
 
@@ -11,8 +11,9 @@ export function loadRuns<R>(path: string): R[] {
   return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as { runs: R[] }).runs : [];
 }
 
+/** The model is recorded relative to the repository, so committed results name no local path. */
 export async function saveRuns<R>(path: string, model: string, runs: readonly R[]): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify({ model, runs }, null, 1) + "\n");
+  await writeFileAtomic(path, JSON.stringify({ model: relative(ROOT, resolve(model)), runs }, null, 1) + "\n");
 }
 
 export const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;

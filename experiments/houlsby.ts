@@ -164,7 +164,7 @@ async function main(flags: Flags): Promise<void> {
   const tasks = TASKS.filter((t) => flags.tasks.split(",").includes(t.name));
   const methods = METHODS.filter((m) => flags.methods === "all" || flags.methods.split(",").includes(m.id));
   await mkdir(dirname(flags.results), { recursive: true });
-  const runs = loadRuns<RunResult>(flags.results);
+  const runs = loadRuns<RunResult>(flags.results, flags.model);
   const done = (t: string, m: string, lr: number, seed: number): boolean => runs.some((r) => r.task === t && r.method === m && r.lr === lr && r.seed === seed);
   const record = async (r: RunResult): Promise<void> => {
     runs.push(r);

@@ -70,15 +70,19 @@ function table(runs: readonly RunResult[], seeds: number): string {
   ].join("\n");
 }
 
+async function writeOutputs(flags: Flags, runs: readonly RunResult[]): Promise<void> {
+  await saveRuns(flags.results, flags.model, runs);
+  const md = `${table(runs, flags.seeds)}\n\nMean ± sample standard deviation over seeds; loose micro P/R/F1 as ERNIE and K-Adapter compute them. Produced by \`npm run experiment:kadapter\`; raw runs in experiments/results/kadapter-runs.json.\n`;
+  await writeFileAtomic(flags.results.replace(/-runs\.json$/, ".md"), md);
+  if (flags.readme) await writeReadmeSection("kadapter-table", md);
+}
+
 async function main(flags: Flags): Promise<void> {
   await mkdir(dirname(flags.results), { recursive: true });
-  const runs = loadRuns<RunResult>(flags.results);
+  const runs = loadRuns<RunResult>(flags.results, flags.model);
   const record = async (r: RunResult): Promise<void> => {
     runs.push(r);
-    await saveRuns(flags.results, flags.model, runs);
-    const md = `${table(runs, flags.seeds)}\n\nMean ± sample standard deviation over seeds; loose micro P/R/F1 as ERNIE and K-Adapter compute them. Produced by \`npm run experiment:kadapter\`; raw runs in experiments/results/kadapter-runs.json.\n`;
-    await writeFileAtomic(flags.results.replace(/-runs\.json$/, ".md"), md);
-    if (flags.readme) await writeReadmeSection("kadapter-table", md);
+    await writeOutputs(flags, runs);
     console.log(`== ${r.run} seed ${r.seed}: ${JSON.stringify(r.metrics)} (${Math.round(r.seconds)} s)`);
   };
   const adapterDir = (name: string): string => join(flags.work, `pretrain-${name}`, "adapter");
@@ -106,6 +110,7 @@ async function main(flags: Flags): Promise<void> {
       await record({ run: setting.id, seed, ...result });
     }
   }
+  await writeOutputs(flags, runs);
   console.log(table(runs, flags.seeds));
 }
 

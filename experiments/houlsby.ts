@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { Command } from "commander";
 import { init } from "../src/cli/commands/init.js";
 import { train } from "../src/cli/commands/train.js";
@@ -129,10 +129,10 @@ function bestLr(runs: RunResult[], task: string, method: Method): number | null 
   return firsts.reduce((best, r) => (r!.metric > best!.metric ? r : best))!.lr;
 }
 
-function table(runs: RunResult[], tasks: TaskPlan[], seeds: number): string {
+function table(runs: RunResult[], tasks: TaskPlan[], methods: readonly Method[], seeds: number): string {
   const metricName: Record<string, string> = { accuracy: "acc", f1: "F1", mcc: "MCC" };
   const header = `| method | trained params | ${tasks.map((t) => `${t.name} (${metricName[t.metric]})`).join(" | ")} | mean wall time per run |`;
-  const rows = METHODS.map((m) => {
+  const rows = methods.map((m) => {
     const cells: string[] = [];
     const percents: number[] = [];
     const seconds: number[] = [];
@@ -152,10 +152,10 @@ function table(runs: RunResult[], tasks: TaskPlan[], seeds: number): string {
   return [header, `|${"---|".repeat(tasks.length + 3)}`, ...rows].join("\n");
 }
 
-async function writeOutputs(flags: Flags, runs: RunResult[], tasks: TaskPlan[]): Promise<void> {
+async function writeOutputs(flags: Flags, runs: RunResult[], tasks: TaskPlan[], methods: readonly Method[]): Promise<void> {
   await saveRuns(flags.results, flags.model, runs);
   const budget = flags.quick ? "64 training examples x 1 epoch (--quick smoke run; the numbers mean nothing)" : tasks.map((t) => `${t.name} ${(flags.maxTrainExamples ?? t.maxTrainExamples)?.toLocaleString("en") ?? "all"} training examples x ${flags.epochs ?? t.epochs} epochs`).join(", ");
-  const md = `${table(runs, tasks, flags.seeds)}\n\nBudget per run: ${budget}; batch 32, max length 128; the classifier reads ${flags.pooling === "mean" ? "the mean of the last hidden states" : "the pooled [CLS] output (pooler frozen)"}. Dev-set scores x 100, mean ± sample standard deviation over seeds at the learning rate that scored best with seed 1; [paper] is BERT-large on the GLUE test server (Houlsby et al. 2019, Table 1). Produced by \`npm run experiment:houlsby\`; raw runs in experiments/results/houlsby-runs.json.\n`;
+  const md = `${table(runs, tasks, methods, flags.seeds)}\n\nBudget per run: ${budget}; batch 32, max length 128; the classifier reads ${flags.pooling === "mean" ? "the mean of the last hidden states" : "the pooled [CLS] output (pooler frozen)"}. Dev-set scores x 100, mean ± sample standard deviation over seeds at the learning rate that scored best with seed 1; [paper] is BERT-large on the GLUE test server (Houlsby et al. 2019, Table 1). Produced by \`npm run experiment:houlsby\`; raw runs in ${relative(ROOT, resolve(flags.results))}.\n`;
   await writeFileAtomic(flags.results.replace(/-runs\.json$/, ".md"), md);
   if (flags.readme) await writeReadmeSection("houlsby-table", md);
 }
@@ -168,7 +168,7 @@ async function main(flags: Flags): Promise<void> {
   const done = (t: string, m: string, lr: number, seed: number): boolean => runs.some((r) => r.task === t && r.method === m && r.lr === lr && r.seed === seed);
   const record = async (r: RunResult): Promise<void> => {
     runs.push(r);
-    await writeOutputs(flags, runs, tasks);
+    await writeOutputs(flags, runs, tasks, methods);
     console.log(`== ${r.task} ${r.method} lr ${r.lr} seed ${r.seed}: ${(100 * r.metric).toFixed(2)} (${Math.round(r.seconds)} s)`);
   };
   for (const task of tasks) {
@@ -178,8 +178,8 @@ async function main(flags: Flags): Promise<void> {
       for (let seed = 2; seed <= flags.seeds; seed++) if (!done(task.name, method.id, lr, seed)) await record(await runOne(flags, task, method, lr, seed));
     }
   }
-  await writeOutputs(flags, runs, tasks);
-  console.log(table(runs, tasks, flags.seeds));
+  await writeOutputs(flags, runs, tasks, methods);
+  console.log(table(runs, tasks, methods, flags.seeds));
 }
 
 const program = new Command()

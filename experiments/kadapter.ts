@@ -8,7 +8,7 @@
 // it stopped; the table goes to results/kadapter.md and into README.md between its markers.
 import { rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { Command } from "commander";
 import { pretrainKnowledgeAdapter, trainWithKnowledge } from "../src/cli/commands/kadapter.js";
 import { writeFileAtomic } from "../src/io/index.js";
@@ -72,7 +72,7 @@ function table(runs: readonly RunResult[], seeds: number): string {
 
 async function writeOutputs(flags: Flags, runs: readonly RunResult[]): Promise<void> {
   await saveRuns(flags.results, flags.model, runs);
-  const md = `${table(runs, flags.seeds)}\n\nMean ± sample standard deviation over seeds; loose micro P/R/F1 as ERNIE and K-Adapter compute them. Produced by \`npm run experiment:kadapter\`; raw runs in experiments/results/kadapter-runs.json.\n`;
+  const md = `${table(runs, flags.seeds)}\n\nMean ± sample standard deviation over seeds; loose micro P/R/F1 as ERNIE and K-Adapter compute them. Produced by \`npm run experiment:kadapter\`; raw runs in ${relative(ROOT, resolve(flags.results))}.\n`;
   await writeFileAtomic(flags.results.replace(/-runs\.json$/, ".md"), md);
   if (flags.readme) await writeReadmeSection("kadapter-table", md);
 }

@@ -10,14 +10,13 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { Command } from "commander";
 import { init } from "../src/cli/commands/init.js";
 import { train } from "../src/cli/commands/train.js";
-import { writeFileAtomic } from "../src/io/index.js";
 import type { Pooling } from "../src/heads/index.js";
 import { type TrainMode } from "../src/train/index.js";
-import { loadRuns, mean, ROOT, saveRuns, std, writeReadmeSection } from "./runs.js";
+import { loadRuns, mean, publishRuns, ROOT, std } from "./runs.js";
 
 interface Method {
   id: string;
@@ -153,11 +152,9 @@ function table(runs: RunResult[], tasks: TaskPlan[], methods: readonly Method[],
 }
 
 async function writeOutputs(flags: Flags, runs: RunResult[], tasks: TaskPlan[], methods: readonly Method[]): Promise<void> {
-  await saveRuns(flags.results, flags.model, runs);
   const budget = flags.quick ? "64 training examples x 1 epoch (--quick smoke run; the numbers mean nothing)" : tasks.map((t) => `${t.name} ${(flags.maxTrainExamples ?? t.maxTrainExamples)?.toLocaleString("en") ?? "all"} training examples x ${flags.epochs ?? t.epochs} epochs`).join(", ");
-  const md = `${table(runs, tasks, methods, flags.seeds)}\n\nBudget per run: ${budget}; batch 32, max length 128; the classifier reads ${flags.pooling === "mean" ? "the mean of the last hidden states" : "the pooled [CLS] output (pooler frozen)"}. Dev-set scores x 100, mean ± sample standard deviation over seeds at the learning rate that scored best with seed 1; [paper] is BERT-large on the GLUE test server (Houlsby et al. 2019, Table 1). Produced by \`npm run experiment:houlsby\`; raw runs in ${relative(ROOT, resolve(flags.results))}.\n`;
-  await writeFileAtomic(flags.results.replace(/-runs\.json$/, ".md"), md);
-  if (flags.readme) await writeReadmeSection("houlsby-table", md);
+  const md = `${table(runs, tasks, methods, flags.seeds)}\n\nBudget per run: ${budget}; batch 32, max length 128; the classifier reads ${flags.pooling === "mean" ? "the mean of the last hidden states" : "the pooled [CLS] output (pooler frozen)"}. Dev-set scores x 100, mean ± sample standard deviation over seeds at the learning rate that scored best with seed 1; [paper] is BERT-large on the GLUE test server (Houlsby et al. 2019, Table 1). Produced by \`npm run experiment:houlsby\``;
+  await publishRuns(flags.results, flags.model, runs, md, flags.readme ? "houlsby-table" : null);
 }
 
 async function main(flags: Flags): Promise<void> {

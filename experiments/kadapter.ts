@@ -8,11 +8,10 @@
 // it stopped; the table goes to results/kadapter.md and into README.md between its markers.
 import { rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { Command } from "commander";
 import { pretrainKnowledgeAdapter, trainWithKnowledge } from "../src/cli/commands/kadapter.js";
-import { writeFileAtomic } from "../src/io/index.js";
-import { loadRuns, mean, ROOT, saveRuns, std, writeReadmeSection } from "./runs.js";
+import { loadRuns, mean, publishRuns, ROOT, std } from "./runs.js";
 
 interface Flags {
   model: string;
@@ -71,10 +70,8 @@ function table(runs: readonly RunResult[], seeds: number): string {
 }
 
 async function writeOutputs(flags: Flags, runs: readonly RunResult[]): Promise<void> {
-  await saveRuns(flags.results, flags.model, runs);
-  const md = `${table(runs, flags.seeds)}\n\nMean ± sample standard deviation over seeds; loose micro P/R/F1 as ERNIE and K-Adapter compute them. Produced by \`npm run experiment:kadapter\`; raw runs in ${relative(ROOT, resolve(flags.results))}.\n`;
-  await writeFileAtomic(flags.results.replace(/-runs\.json$/, ".md"), md);
-  if (flags.readme) await writeReadmeSection("kadapter-table", md);
+  const md = `${table(runs, flags.seeds)}\n\nMean ± sample standard deviation over seeds; loose micro P/R/F1 as ERNIE and K-Adapter compute them. Produced by \`npm run experiment:kadapter\``;
+  await publishRuns(flags.results, flags.model, runs, md, flags.readme ? "kadapter-table" : null);
 }
 
 async function main(flags: Flags): Promise<void> {

@@ -44,7 +44,7 @@ export const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b
 export const std = (xs: readonly number[]): number => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
 
 /** Replaces what README.md holds between <!-- name:start --> and <!-- name:end --> (nothing when absent). */
-export async function writeReadmeSection(name: string, markdown: string): Promise<void> {
+async function writeReadmeSection(name: string, markdown: string): Promise<void> {
   const readme = join(ROOT, "README.md");
   const text = readFileSync(readme, "utf8");
   const start = `<!-- ${name}:start -->`;
@@ -53,4 +53,21 @@ export async function writeReadmeSection(name: string, markdown: string): Promis
   const to = text.indexOf(end);
   if (from < 0 || to < from) return;
   await writeFileAtomic(readme, `${text.slice(0, from + start.length)}\n${markdown}${text.slice(to)}`);
+}
+
+/** Where a results file's table goes: x-runs.json -> x.md, any other name -> name + ".md" (never the JSON itself). */
+export function tablePath(results: string): string {
+  const md = results.replace(/(-runs)?\.json$/, ".md");
+  return md === results ? `${results}.md` : md;
+}
+
+/**
+ * Saves the raw runs, then writes their table (ending with where the raw runs are) beside them and, given a
+ * section name, into README.md.
+ */
+export async function publishRuns<R>(results: string, model: string, runs: readonly R[], markdown: string, readmeSection: string | null): Promise<void> {
+  await saveRuns(results, model, runs);
+  const md = `${markdown}; raw runs in ${relative(ROOT, resolve(results))}.\n`;
+  await writeFileAtomic(tablePath(results), md);
+  if (readmeSection) await writeReadmeSection(readmeSection, md);
 }

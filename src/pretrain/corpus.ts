@@ -17,10 +17,16 @@ export interface CorpusSource {
   path: string;
   /** GLUE task name, for kind "glue". */
   task?: string;
+  /** Times its text enters the corpus (default 1); >1 upweights a task's train split (task-adaptive pretraining). */
+  repeat?: number;
 }
 
-/** The default corpus under a data root laid out as ../shared/data. Throws if a folder is missing. */
-export function defaultCorpus(dataRoot: string): CorpusSource[] {
+/**
+ * The default corpus under a data root laid out as ../shared/data. Throws if a folder is missing.
+ * taskTextWeight > 1 repeats the shared tasks' train splits that many times: task-adaptive pretraining
+ * (Gururangan et al. 2020), which moves a general model towards the text its downstream tasks are written in.
+ */
+export function defaultCorpus(dataRoot: string, taskTextWeight = 1): CorpusSource[] {
   const dir = (rel: string): string => {
     const path = join(dataRoot, rel);
     if (!existsSync(path)) throw new ConfigError(`pretraining corpus: expected ${path} (see ../shared/data/README.md), got nothing there`);
@@ -32,9 +38,11 @@ export function defaultCorpus(dataRoot: string): CorpusSource[] {
     ...textFiles("text/wikipedia-en"),
     ...textFiles("text/gutenberg-en"),
     ...["ud/en-ewt", "ud/en-gum"].map((rel): CorpusSource => ({ kind: "treebank", path: dir(rel) })),
-    ...["SST-2", "CoLA", "MRPC"].map((task): CorpusSource => ({ kind: "glue", path: join(dir("glue"), task, "train.tsv"), task })),
-    { kind: "conll", path: join(dir("conll2003"), "train.txt") },
-    { kind: "openentity", path: join(dir("kadapter/OpenEntity"), "train.json") },
+    ...[
+      ...["SST-2", "CoLA", "MRPC"].map((task): CorpusSource => ({ kind: "glue", path: join(dir("glue"), task, "train.tsv"), task })),
+      { kind: "conll", path: join(dir("conll2003"), "train.txt") } satisfies CorpusSource,
+      { kind: "openentity", path: join(dir("kadapter/OpenEntity"), "train.json") } satisfies CorpusSource,
+    ].map((source) => (taskTextWeight === 1 ? source : { ...source, repeat: taskTextWeight })),
   ];
 }
 

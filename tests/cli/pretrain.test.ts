@@ -101,4 +101,10 @@ describe("adapterkit pretrain", () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /holds a run with other settings \(lr: 0\.005 -> 0\.001\)/);
   });
+
+  it("refuses a task-text weight with --text, whose files are not the shared tasks", () => {
+    const r = run([...args("3").map((a) => (a === out ? join(tmp, "weighted") : a)), "--task-text-weight", "5"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /--task-text-weight weighs the default corpus's task splits; it cannot go with --text/);
+  });
 });

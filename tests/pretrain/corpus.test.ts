@@ -20,6 +20,14 @@ describe("pretraining corpus", () => {
     }
   });
 
+  it("repeats only the shared tasks' train splits under a task-text weight", () => {
+    const weighted = defaultCorpus(SHARED, 3);
+    const repeated = weighted.filter((s) => s.repeat === 3).map((s) => s.kind);
+    assert.deepEqual(repeated, ["glue", "glue", "glue", "conll", "openentity"]);
+    assert.ok(weighted.filter((s) => s.kind === "text" || s.kind === "treebank").every((s) => s.repeat === undefined), "prose and treebanks enter once");
+    assert.deepEqual(weighted.flatMap(sourceFiles), defaultCorpus(SHARED).flatMap(sourceFiles), "the same files, only weighted");
+  });
+
   it("reads each kind of source as documents of text", () => {
     for (const source of defaultCorpus(SHARED).filter((s) => s.kind !== "text")) {
       const documents = readCorpusSource(source);

@@ -26,6 +26,7 @@ interface PretrainFlags {
   checkpointDir?: string;
   data: string;
   text?: string[];
+  taskTextWeight?: number;
   heldOut?: string;
   heldOutSequences: number;
   vocab?: string;
@@ -59,10 +60,11 @@ interface PretrainFlags {
 // Settings that change what is computed: a resumed run must use the same ones.
 const FIXED_KEYS = [
   "layers", "hidden", "heads", "intermediate", "maxPositions", "seqLength", "batchSize", "gradAccumulation", "steps", "lr", "warmupSteps",
-  "weightDecay", "beta2", "dropout", "maskProbability", "wholeWordMask", "seed", "text", "vocab", "initFrom", "positionInit", "nextSentence",
+  "weightDecay", "beta2", "dropout", "maskProbability", "wholeWordMask", "seed", "text", "taskTextWeight", "vocab", "initFrom", "positionInit", "nextSentence",
 ] as const;
 
 export async function pretrain(flags: PretrainFlags): Promise<void> {
+  if (flags.text && flags.taskTextWeight) throw new ConfigError("pretrain: --task-text-weight weighs the default corpus's task splits; it cannot go with --text");
   const checkpointDir = flags.checkpointDir ?? `${flags.out}-checkpoints`;
   const vocabPath = flags.vocab ?? join(flags.data, "vocab/bert-base-uncased/vocab.txt");
   await checkSameSettings(checkpointDir, { ...flags, vocab: vocabPath });
@@ -144,14 +146,16 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
 
 /** The training corpus tokenised and packed into sequences, and each file's token count for the card. */
 function packCorpus(flags: PretrainFlags, tokenizer: Tokenizer): { train: PackedSequences; corpus: { file: string; tokens: number }[] } {
-  const sources: CorpusSource[] = flags.text ? flags.text.map((path) => ({ kind: "text", path })) : defaultCorpus(flags.data);
+  const sources: CorpusSource[] = flags.text ? flags.text.map((path) => ({ kind: "text", path })) : defaultCorpus(flags.data, flags.taskTextWeight ?? 1);
   const stream = new TokenStream(tokenizer);
   const corpus: { file: string; tokens: number }[] = [];
   const started = Date.now();
   for (const source of sources) {
     const before = stream.tokenCount;
-    for (const document of readCorpusSource(source)) stream.addDocument(document);
-    corpus.push({ file: sourceFiles(source).map((f) => displayPath(f, flags.data)).join(" + "), tokens: stream.tokenCount - before });
+    const documents = readCorpusSource(source);
+    for (let copy = 0; copy < (source.repeat ?? 1); copy++) for (const document of documents) stream.addDocument(document);
+    const files = sourceFiles(source).map((f) => displayPath(f, flags.data)).join(" + ");
+    corpus.push({ file: source.repeat ? `${files} (x${source.repeat})` : files, tokens: stream.tokenCount - before });
   }
   const train = stream.pack(flags.seqLength - 2);
   log(`corpus: ${sources.length} sources, ${stream.tokenCount.toLocaleString("en")} tokens -> ${train.count.toLocaleString("en")} sequences of ${flags.seqLength} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -249,6 +253,7 @@ export function registerPretrain(program: Command): void {
     .option("--checkpoint-dir <dir>", "checkpoints for resume (default <out>-checkpoints)")
     .option("--data <dir>", "the shared data folder: corpus, vocab and held-out text", defaultDataDir())
     .option("--text <files...>", "train on these plain-text files instead of the default corpus")
+    .option("--task-text-weight <k>", "repeat the shared tasks' train splits k times in the default corpus (task-adaptive pretraining; default 1)", integer("task-text-weight"))
     .option("--held-out <file>", "held-out text for masked-token accuracy (default WikiText-2 test)")
     .option("--held-out-sequences <n>", "held-out sequences scored at each evaluation", integer("held-out-sequences"), 256)
     .option("--vocab <vocab.txt>", "WordPiece vocabulary (default the BERT uncased vocab under --data)")

@@ -2,6 +2,7 @@
 // type, a short buffer or an out-of-range index must throw (naming the method and the argument), never
 // reach the C kernels. Skips loudly without a built addon, like the parity tests.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, it, type TestContext } from "node:test";
 import { loadNativeBackend, nativeAddonPath, refBackend, type Backend } from "../../../src/kernels/index.js";
@@ -32,6 +33,22 @@ describe("native loader", () => {
     const methods = Object.keys(refBackend).filter((k) => k !== "name").sort();
     assert.deepEqual(Object.keys(native).filter((k) => k !== "name").sort(), methods);
     for (const m of methods) assert.equal(typeof (native as unknown as Record<string, unknown>)[m], "function", m);
+  });
+
+  it("makes OpenMP's threads wait passively unless the user chose a policy", (t) => {
+    if (!nativeOrSkip(t)) return;
+    const kernels = new URL("../../../src/kernels/index.js", import.meta.url).href;
+    const policyAfterLoad = (policy: string | undefined): string => {
+      const env = { ...process.env };
+      delete env.OMP_WAIT_POLICY;
+      if (policy) env.OMP_WAIT_POLICY = policy;
+      const script = `const { loadNativeBackend } = await import(${JSON.stringify(kernels)}); loadNativeBackend(); console.log(process.env.OMP_WAIT_POLICY);`;
+      const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { env, encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    assert.equal(policyAfterLoad(undefined), "PASSIVE");
+    assert.equal(policyAfterLoad("active"), "active");
   });
 });
 

@@ -3,7 +3,7 @@
 // its card lists the corpus; a resume with other settings is refused.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -102,9 +102,13 @@ describe("adapterkit pretrain", () => {
     assert.match(r.stderr, /holds a run with other settings \(lr: 0\.005 -> 0\.001\)/);
   });
 
-  it("refuses a task-text weight with --text, whose files are not the shared tasks", () => {
+  it("refuses a task-text weight below 1, or with --text, whose files are not the shared tasks, writing nothing", () => {
     const r = run([...args("3").map((a) => (a === out ? join(tmp, "weighted") : a)), "--task-text-weight", "5"]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /--task-text-weight weighs the default corpus's task splits; it cannot go with --text/);
+    const zero = run([...args("3").filter((a) => a !== "--text" && a !== book).map((a) => (a === out ? join(tmp, "weighted") : a)), "--task-text-weight", "0"]);
+    assert.equal(zero.code, 1);
+    assert.match(zero.stderr, /--task-text-weight: expected an integer >= 1, got 0/);
+    assert.ok(!existsSync(join(tmp, "weighted")) && !existsSync(join(tmp, "weighted-checkpoints")), "nothing written");
   });
 });

@@ -64,7 +64,10 @@ const FIXED_KEYS = [
 ] as const;
 
 export async function pretrain(flags: PretrainFlags): Promise<void> {
-  if (flags.text && flags.taskTextWeight) throw new ConfigError("pretrain: --task-text-weight weighs the default corpus's task splits; it cannot go with --text");
+  if (flags.taskTextWeight !== undefined) {
+    if (flags.taskTextWeight < 1) throw new ConfigError(`pretrain: --task-text-weight: expected an integer >= 1, got ${flags.taskTextWeight}`);
+    if (flags.text) throw new ConfigError("pretrain: --task-text-weight weighs the default corpus's task splits; it cannot go with --text");
+  }
   const checkpointDir = flags.checkpointDir ?? `${flags.out}-checkpoints`;
   const vocabPath = flags.vocab ?? join(flags.data, "vocab/bert-base-uncased/vocab.txt");
   await checkSameSettings(checkpointDir, { ...flags, vocab: vocabPath });

@@ -34,16 +34,17 @@ export function defaultCorpus(dataRoot: string, taskTextWeight = 1): CorpusSourc
   };
   const textFiles = (rel: string): CorpusSource[] => readdirSync(dir(rel)).filter((f) => f.endsWith(".txt") && f !== "PROVENANCE.txt").sort()
     .map((f) => ({ kind: "text", path: join(dataRoot, rel, f) }));
-  return [
+  const general: CorpusSource[] = [
     ...textFiles("text/wikipedia-en"),
     ...textFiles("text/gutenberg-en"),
     ...["ud/en-ewt", "ud/en-gum"].map((rel): CorpusSource => ({ kind: "treebank", path: dir(rel) })),
-    ...[
-      ...["SST-2", "CoLA", "MRPC"].map((task): CorpusSource => ({ kind: "glue", path: join(dir("glue"), task, "train.tsv"), task })),
-      { kind: "conll", path: join(dir("conll2003"), "train.txt") } satisfies CorpusSource,
-      { kind: "openentity", path: join(dir("kadapter/OpenEntity"), "train.json") } satisfies CorpusSource,
-    ].map((source) => (taskTextWeight === 1 ? source : { ...source, repeat: taskTextWeight })),
   ];
+  const taskSplits: CorpusSource[] = [
+    ...["SST-2", "CoLA", "MRPC"].map((task): CorpusSource => ({ kind: "glue", path: join(dir("glue"), task, "train.tsv"), task })),
+    { kind: "conll", path: join(dir("conll2003"), "train.txt") },
+    { kind: "openentity", path: join(dir("kadapter/OpenEntity"), "train.json") },
+  ];
+  return [...general, ...taskSplits.map((source) => (taskTextWeight === 1 ? source : { ...source, repeat: taskTextWeight }))];
 }
 
 /** The files a source reads, for the report's list of everything trained on. */

@@ -6,7 +6,6 @@
 // requires_grad, backward_hooks[, metadata])) and its storage is BINPERSID(('storage', torch.FloatStorage,
 // key, location, numel)). Offsets and strides count elements. Views are made contiguous here; storages are
 // read once, so tied weights (one tensor under two names) and slices of a fused storage share the bytes.
-import { basename } from "node:path";
 import { formatShape, shapeSize, type DType } from "../dtype.js";
 import { FormatError } from "../errors.js";
 import { openForRead } from "./file-read.js";
@@ -273,12 +272,12 @@ function materialize(name: string, tensor: TensorRef, storage: LoadedStorage, la
 /** Reads a torch.save zip archive holding a state dict (e.g. pytorch_model.bin). */
 export async function readPytorchBin(path: string, options: PytorchBinReadOptions = {}): Promise<TensorRecord[]> {
   // One whole-file read: storages are views into it (torch aligns zip entries to 64 bytes).
-  const handle = await openForRead(path, `pytorch(${basename(path)})`);
+  const handle = await openForRead(path, `pytorch(${path})`);
   let bytes: Uint8Array;
   try {
     bytes = await handle.readFile();
   } finally {
     await handle.close();
   }
-  return parsePytorchBin(bytes, basename(path), options);
+  return parsePytorchBin(bytes, path, options);
 }

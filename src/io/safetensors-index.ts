@@ -2,7 +2,7 @@
 //   { "metadata": { "total_size": <bytes> }, "weight_map": { "<tensor name>": "model-00001-of-00002.safetensors" } }
 // Each shard is read once, and must hold exactly the tensors the map assigns to it.
 import { access, readFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { FormatError } from "../errors.js";
 import { jsonPreview } from "./json-preview.js";
 import { readSafetensors, type SafetensorsReadOptions } from "./safetensors.js";
@@ -52,7 +52,7 @@ async function parseIndex(indexPath: string, label: string): Promise<Map<string,
 
 /** Reads every shard named by a `model.safetensors.index.json`. */
 export async function readSafetensorsIndex(indexPath: string, options: SafetensorsReadOptions = {}): Promise<ShardedSafetensors> {
-  const label = `safetensors index(${basename(indexPath)})`;
+  const label = `safetensors index(${indexPath})`;
   const weightMap = await parseIndex(indexPath, label);
   const byShard = new Map<string, string[]>();
   for (const [name, shard] of weightMap) {

@@ -1,7 +1,6 @@
 // safetensors files: reading (validated, see safetensors-header.ts) and atomic writing.
 // Layout: [u64 LE header length N][N bytes JSON header][data section]. A read is three positioned reads of
 // one file descriptor (length, header, data section); records view the one data buffer.
-import { basename } from "node:path";
 import { formatShape, shapeSize } from "../dtype.js";
 import { DTypeError, FormatError, ShapeError } from "../errors.js";
 import { writeFileAtomic } from "./atomic-write.js";
@@ -54,7 +53,7 @@ function toRecords(bytesLabel: string, json: Uint8Array, data: Uint8Array, optio
 
 /** Reads and validates a safetensors file. */
 export async function readSafetensors(path: string, options: SafetensorsReadOptions = {}): Promise<SafetensorsContents> {
-  const label = `safetensors(${basename(path)})`;
+  const label = `safetensors(${path})`;
   const handle = await openForRead(path, label);
   try {
     const fileSize = (await handle.stat()).size;

@@ -10,7 +10,6 @@
 //   TensorShapeProto  { repeated Dim dim = 2 { int64 size = 1; string name = 2 }; bool unknown_rank = 3 }
 // Names and layouts stay TensorFlow's (`bert/encoder/layer_0/.../kernel`, kernels [in, out]): mapping them
 // to AdapterKit parameters belongs to models/.
-import { basename } from "node:path";
 import { formatShape, shapeSize, type DType } from "../dtype.js";
 import { FormatError } from "../errors.js";
 import { crc32c, unmaskCrc32c } from "./crc32c.js";
@@ -190,11 +189,11 @@ function decodeKey(decoder: TextDecoder, key: Uint8Array, index: number, label: 
 /** Lists the tensors of a checkpoint (name, dtype, shape, location, crc) without reading any data file. */
 export async function readTfCheckpointIndex(path: string): Promise<TfCheckpointIndex> {
   const indexPath = `${tfCheckpointPrefix(path)}.index`;
-  return parseTfCheckpointIndex(await readIndexFile(indexPath), basename(indexPath));
+  return parseTfCheckpointIndex(await readIndexFile(indexPath), indexPath);
 }
 
 async function readIndexFile(indexPath: string): Promise<Uint8Array> {
-  const handle = await openForRead(indexPath, `tf-checkpoint(${basename(indexPath)})`);
+  const handle = await openForRead(indexPath, `tf-checkpoint(${indexPath})`);
   try {
     return await handle.readFile();
   } finally {
@@ -209,7 +208,7 @@ async function readIndexFile(indexPath: string): Promise<Uint8Array> {
 export async function readTfCheckpoint(path: string, options: TfCheckpointReadOptions = {}): Promise<TensorRecord[]> {
   const prefix = tfCheckpointPrefix(path);
   const index = await readTfCheckpointIndex(prefix);
-  const indexLabel = `tf-checkpoint(${basename(prefix)}.index)`;
+  const indexLabel = `tf-checkpoint(${prefix}.index)`;
   for (const entry of index.entries) {
     if (entry.slices > 0) throw new FormatError(`${indexLabel}: tensor "${entry.name}" is partitioned into ${entry.slices} slices; partitioned variables are not supported`);
     if (entry.dtype === undefined) throw new FormatError(`${indexLabel}: tensor "${entry.name}" has dtype ${entry.tfDTypeName}; expected one of ${SUPPORTED}`);
@@ -234,7 +233,7 @@ export async function readTfCheckpoint(path: string, options: TfCheckpointReadOp
 }
 
 async function readShard(dataPath: string, entries: TfCheckpointEntry[]): Promise<TensorRecord[]> {
-  const label = `tf-checkpoint(${basename(dataPath)})`;
+  const label = `tf-checkpoint(${dataPath})`;
   const handle = await openForRead(dataPath, label).catch((error: unknown) => {
     if (!(error instanceof FormatError)) throw error;
     throw new FormatError(`${label}: data file not found at ${dataPath}; it holds tensor "${entries[0].name}" and ${entries.length - 1} more`);

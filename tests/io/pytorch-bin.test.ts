@@ -80,12 +80,12 @@ describe("pytorch_model.bin crafted archives", () => {
   it("fails naming the tensor when its view reaches past its storage", () => {
     const t: CraftedTensor = { ...w, offset: 2 };
     assert.throws(() => parsePytorchBin(torchZip(stateDictPickle([t]), { 0: f32Bytes(values) }), "x.bin"),
-      isFormatError(/^pytorch\(x\.bin\): tensor "w": view \(offset 2, size \[2,3\], stride \[3,1\]\) reaches element 7 of a 6-element storage/));
+      isFormatError(/^pytorch\((?:[^)]*\/)?x\.bin\): tensor "w": view \(offset 2, size \[2,3\], stride \[3,1\]\) reaches element 7 of a 6-element storage/));
   });
 
   it("fails naming the tensor when its storage entry is missing or the wrong size", () => {
     assert.throws(() => parsePytorchBin(torchZip(stateDictPickle([w]), {}), "x.bin"),
-      isFormatError(/^pytorch\(x\.bin\): tensor "w": storage "archive\/data\/0" is missing from the archive/));
+      isFormatError(/^pytorch\((?:[^)]*\/)?x\.bin\): tensor "w": storage "archive\/data\/0" is missing from the archive/));
     assert.throws(() => parsePytorchBin(torchZip(stateDictPickle([w]), { 0: f32Bytes([1, 2]) }), "x.bin"),
       isFormatError(/tensor "w": storage "0" has 8 bytes, expected 6 F32 elements \(24 bytes\)/));
   });
@@ -107,7 +107,7 @@ describe("pytorch_model.bin crafted archives", () => {
 
   it("refuses a legacy (non-zip) torch.save file with a hint to re-save it", async () => {
     await assert.rejects(readPytorchBin(join(CHECKPOINTS, "errors", "legacy-format.bin")),
-      isFormatError(/^pytorch\(legacy-format\.bin\): legacy \(pre-1\.6, non-zip\) torch\.save format is not supported; hint: re-save it with a recent torch/));
+      isFormatError(/^pytorch\((?:[^)]*\/)?legacy-format\.bin\): legacy \(pre-1\.6, non-zip\) torch\.save format is not supported; hint: re-save it with a recent torch/));
   });
 
   it("fails clearly on a truncated archive, a corrupt storage and a missing file", async () => {
@@ -116,12 +116,12 @@ describe("pytorch_model.bin crafted archives", () => {
     const full = readFileSync(join(CHECKPOINTS, "tiny-bert", "pytorch_model.bin"));
     const cut = join(dir, "cut.bin");
     writeFileSync(cut, full.subarray(0, full.length - 200));
-    await assert.rejects(readPytorchBin(cut), isFormatError(/^pytorch\(cut\.bin\): no end-of-central-directory record; not a zip archive, or truncated/));
+    await assert.rejects(readPytorchBin(cut), isFormatError(/^pytorch\((?:[^)]*\/)?cut\.bin\): no end-of-central-directory record; not a zip archive, or truncated/));
     const flipped = Uint8Array.from(torchZip(stateDictPickle([w]), { 0: f32Bytes(values) }));
     const at = Buffer.from(flipped).indexOf(Buffer.from(f32Bytes(values)));
     flipped[at + 5] ^= 0x01;
-    assert.throws(() => parsePytorchBin(flipped, "x.bin"), isFormatError(/^pytorch\(x\.bin\): entry "archive\/data\/0": crc32 mismatch/));
-    await assert.rejects(readPytorchBin(join(dir, "absent.bin")), isFormatError(/^pytorch\(absent\.bin\): file not found/));
+    assert.throws(() => parsePytorchBin(flipped, "x.bin"), isFormatError(/^pytorch\((?:[^)]*\/)?x\.bin\): entry "archive\/data\/0": crc32 mismatch/));
+    await assert.rejects(readPytorchBin(join(dir, "absent.bin")), isFormatError(/^pytorch\((?:[^)]*\/)?absent\.bin\): file not found/));
   });
 
   it("refuses a zip without data.pkl and a pickle that is not a state dict", () => {

@@ -104,7 +104,7 @@ describe("TF checkpoint: Google's real uncased_L-4_H-256_A-4 index", () => {
 
   it("fails naming the missing data file when only the index exists", async () => {
     await assert.rejects(readTfCheckpoint(join(GOOGLE_MINI, "bert_model.ckpt")),
-      isFormatError(/tf-checkpoint\(bert_model\.ckpt\.data-00000-of-00001\): data file not found .*tensor "bert\/embeddings\/LayerNorm\/beta" and 77 more/));
+      isFormatError(/tf-checkpoint\((?:[^)]*\/)?bert_model\.ckpt\.data-00000-of-00001\): data file not found .*tensor "bert\/embeddings\/LayerNorm\/beta" and 77 more/));
   });
 });
 
@@ -176,7 +176,7 @@ describe("TF checkpoint: written and read back", () => {
     data[entry.offset + 17] ^= 0x40;
     writeFileSync(dataFile, data);
     await assert.rejects(readTfCheckpoint(prefix),
-      isFormatError(/^tf-checkpoint\(corrupt\.ckpt\.data-00000-of-00001\): tensor "bert\/encoder\/layer_0\/intermediate\/dense\/kernel" \(512 bytes at offset \d+\): crc32c mismatch/));
+      isFormatError(/^tf-checkpoint\((?:[^)]*\/)?corrupt\.ckpt\.data-00000-of-00001\): tensor "bert\/encoder\/layer_0\/intermediate\/dense\/kernel" \(512 bytes at offset \d+\): crc32c mismatch/));
   });
 
   it("fails on a truncated data file, naming the tensor and the bytes it needs", async () => {
@@ -193,13 +193,13 @@ describe("TF checkpoint: written and read back", () => {
     writeTfCheckpoint(prefix, tensors);
     const index = readFileSync(`${prefix}.index`);
     writeFileSync(`${prefix}.index`, index.subarray(0, index.length - 7));
-    await assert.rejects(readTfCheckpointIndex(prefix), isFormatError(/^tf-checkpoint\(idx\.ckpt\.index\): bad table magic .*not a checkpoint index, or truncated/));
+    await assert.rejects(readTfCheckpointIndex(prefix), isFormatError(/^tf-checkpoint\((?:[^)]*\/)?idx\.ckpt\.index\): bad table magic .*not a checkpoint index, or truncated/));
     writeFileSync(`${prefix}.index`, index.subarray(0, 30));
-    await assert.rejects(readTfCheckpointIndex(prefix), isFormatError(/^tf-checkpoint\(idx\.ckpt\.index\): file is 30 bytes, shorter than the 48-byte table footer/));
+    await assert.rejects(readTfCheckpointIndex(prefix), isFormatError(/^tf-checkpoint\((?:[^)]*\/)?idx\.ckpt\.index\): file is 30 bytes, shorter than the 48-byte table footer/));
     const badMagic = Uint8Array.from(index);
     badMagic[badMagic.length - 3] ^= 0x10;
     writeFileSync(`${prefix}.index`, badMagic);
-    await assert.rejects(readTfCheckpointIndex(prefix), isFormatError(/^tf-checkpoint\(idx\.ckpt\.index\): bad table magic/));
+    await assert.rejects(readTfCheckpointIndex(prefix), isFormatError(/^tf-checkpoint\((?:[^)]*\/)?idx\.ckpt\.index\): bad table magic/));
   });
 
   it("refuses unsupported dtypes by name, listing the supported ones", async () => {
@@ -214,10 +214,10 @@ describe("TF checkpoint: written and read back", () => {
   it("fails naming the tensor when an entry's size does not match its dtype and shape", async () => {
     const prefix = join(dir, "size.ckpt");
     writeTfCheckpoint(prefix, [{ name: "w", dtype: DT_FLOAT, shape: [3], bytes: new Uint8Array(8) }]);
-    await assert.rejects(readTfCheckpointIndex(prefix), isFormatError(/tf-checkpoint\(size\.ckpt\.index\): tensor "w": size 8 bytes does not match DT_FLOAT \[3\] \(12 bytes\)/));
+    await assert.rejects(readTfCheckpointIndex(prefix), isFormatError(/tf-checkpoint\((?:[^)]*\/)?size\.ckpt\.index\): tensor "w": size 8 bytes does not match DT_FLOAT \[3\] \(12 bytes\)/));
   });
 
   it("names the index file when it does not exist", async () => {
-    await assert.rejects(readTfCheckpoint(join(dir, "nothing.ckpt")), isFormatError(/tf-checkpoint\(nothing\.ckpt\.index\): file not found/));
+    await assert.rejects(readTfCheckpoint(join(dir, "nothing.ckpt")), isFormatError(/tf-checkpoint\((?:[^)]*\/)?nothing\.ckpt\.index\): file not found/));
   });
 });

@@ -18,9 +18,9 @@ interface EvalFlags extends TaskFlags {
 }
 
 export async function evalCommand(flags: EvalFlags): Promise<void> {
+  const task = resolveTask(taskSpec(flags)); // before the model: a bad flag or row should not wait for it
   const session = await openModel(flags.model, { lowercase: flags.lowercase, addPrefixSpace: flags.task.toLowerCase() === "conll" ? true : undefined });
   const { model } = await adapterModel(session, flags.adapterDir);
-  const task = resolveTask(taskSpec(flags));
   const labels = model.head.config.labels;
   if (labels.join("\u0000") !== task.labels.join("\u0000")) {
     throw new ConfigError(`${flags.adapterDir}: expected a head for labels ${task.labels.join(", ")}, got ${labels.join(", ")}`);

@@ -73,13 +73,14 @@ export async function train(flags: TrainFlags): Promise<void> {
   if (flags.knowledge) throw new ConfigError(`--knowledge: expected a K-Adapter task (--task openentity or tacred), got "${flags.task}"`);
   const started = Date.now();
   if (!TRAIN_MODES.includes(flags.mode)) throw new ConfigError(`--mode: unknown "${flags.mode}"; expected one of ${TRAIN_MODES.join(", ")}`);
-  const session = await openModel(flags.model, { lowercase: flags.lowercase, strict: flags.strict, addPrefixSpace: flags.task.toLowerCase() === "conll" ? true : undefined });
-  const { engine, pretrained, tokenizer } = session;
-  const config = pretrained.config;
+  // the data first: a bad flag or row should not wait for a large model to load
   const task = resolveTask(taskSpec(flags));
   if (task.skipped.length) {
     log(`skipped ${task.skipped.length} malformed row(s): ${task.skipped.slice(0, 3).map((x) => `${x.file}:${x.line} (${x.reason})`).join("; ")}${task.skipped.length > 3 ? "; ..." : ""}`);
   }
+  const session = await openModel(flags.model, { lowercase: flags.lowercase, strict: flags.strict, addPrefixSpace: flags.task.toLowerCase() === "conll" ? true : undefined });
+  const { engine, pretrained, tokenizer } = session;
+  const config = pretrained.config;
   const encoded = task.encode(tokenizer, flags.maxSeqLength);
   const trainSet = flags.maxTrainExamples ? encoded.train.slice(0, flags.maxTrainExamples) : encoded.train;
   const devSet = encoded.dev && flags.maxDevExamples ? encoded.dev.slice(0, flags.maxDevExamples) : encoded.dev;

@@ -4,6 +4,7 @@
 #include "vecmath.h"
 
 #include "kernels.h"
+#include "threads.h"
 
 #define SQRT_2_OVER_PI 0.7978845608028654f /* sqrt(2/pi) */
 #define GELU_CUBIC 0.044715f
@@ -33,12 +34,14 @@ static inline float normal_cdf(float x) {
 
 void gelu_forward(float *out, const float *inp, int64_t n, GeluApproximation approximation) {
   if (approximation == GELU_TANH) {
+#pragma omp parallel for simd schedule(static) num_threads(loop_threads(n))
     for (int64_t i = 0; i < n; i++) {
       const float x = inp[i];
       float e;
       out[i] = x * gelu_tanh_sigmoid(x, &e);
     }
   } else {
+#pragma omp parallel for simd schedule(static) num_threads(loop_threads(n))
     for (int64_t i = 0; i < n; i++) out[i] = inp[i] * normal_cdf(inp[i]);
   }
 }
@@ -47,6 +50,7 @@ void gelu_backward(float *d_inp, const float *d_out, const float *inp, int64_t n
   if (approximation == GELU_TANH) {
     /* with s = sigmoid(2u): d/dx x*s = s + x * 2 s (1 - s) du/dx, and 1 - s = e*s where e = exp(-2u)
      * (same value as the reference's 0.5(1+t) + 0.5x(1-t^2)du/dx, since 1 - t^2 = 4 s (1-s)) */
+#pragma omp parallel for simd schedule(static) num_threads(loop_threads(n))
     for (int64_t i = 0; i < n; i++) {
       const float x = inp[i];
       float e;
@@ -57,6 +61,7 @@ void gelu_backward(float *d_inp, const float *d_out, const float *inp, int64_t n
     }
   } else {
     /* d/dx x*Phi(x) = Phi(x) + x*phi(x) */
+#pragma omp parallel for simd schedule(static) num_threads(loop_threads(n))
     for (int64_t i = 0; i < n; i++) {
       const float x = inp[i];
       const float local = normal_cdf(x) + x * INV_SQRT_2PI * expf(-0.5f * x * x);

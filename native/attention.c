@@ -16,10 +16,7 @@
 #include <string.h>
 
 #include "kernels.h"
-
-/* OpenBLAS's own thread controls (declared here: not every cblas.h has them). */
-void openblas_set_num_threads(int num_threads);
-int openblas_get_num_threads(void);
+#include "threads.h"
 
 /* Forward with dropout needs probs∘dropMask as a GEMM operand while probs itself must stay un-dropped for
  * backward; the product is built block by block in this many floats on the stack (32 KiB). */

@@ -5,8 +5,9 @@
  *   non-negative, fit the buffers, and that GEMM dims fit OpenBLAS's 32-bit int).
  * - Forward kernels overwrite their outputs; backward kernels ADD into gradient buffers; a NULL gradient
  *   buffer means "not needed, skip the work".
- * - Kernels never allocate on the heap, validate or log. Elementwise loops are single-threaded on purpose:
- *   OpenBLAS already runs its own thread pool and a second one would fight it for the cores (DESIGN.md).
+ * - Kernels never allocate on the heap (but attention's per-thread scratch), validate or log. Loops whose
+ *   iterations are independent run on as many OpenMP threads as OpenBLAS uses (threads.h); results do not
+ *   depend on the thread count.
  * - Sums that span a row or a column accumulate in double, as the reference does in JS numbers, so native
  *   and reference agree to ~1e-6 relative.
  */

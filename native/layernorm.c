@@ -1,15 +1,17 @@
 /* Layer normalisation over the last dim. Twin of ref/layernorm.ts. */
 #include <math.h>
-#include <string.h>
 
 #include "kernels.h"
+#include "threads.h"
 
-/* dWeight/dBias are column sums over rows, done in chunks of this many columns with double accumulators */
-#define COLUMN_CHUNK 256
+/* dWeight/dBias are column sums over rows, done in chunks of this many columns with double accumulators;
+ * the chunks are shared among threads */
+#define COLUMN_CHUNK 64
 
 /* inp (N,C), weight (C), bias (C) -> out (N,C); mean (N), rstd (N) */
 void layernorm_forward(float *out, float *mean, float *rstd,
                        const float *inp, const float *weight, const float *bias, int64_t N, int64_t C, double eps) {
+#pragma omp parallel for schedule(static) num_threads(loop_threads(N * C))
   for (int64_t i = 0; i < N; i++) {
     const float *x = inp + i * C;
     float *y = out + i * C;
@@ -35,6 +37,7 @@ void layernorm_backward(float *d_inp, float *d_weight, float *d_bias,
                         const float *d_out, const float *inp, const float *weight, const float *mean, const float *rstd,
                         int64_t N, int64_t C) {
   if (d_inp) {
+#pragma omp parallel for schedule(static) num_threads(loop_threads(N * C))
     for (int64_t i = 0; i < N; i++) {
       const float *x = inp + i * C, *dy = d_out + i * C;
       float *dx = d_inp + i * C;
@@ -56,11 +59,10 @@ void layernorm_backward(float *d_inp, float *d_weight, float *d_bias,
     }
   }
   if (d_weight || d_bias) {
-    double acc_w[COLUMN_CHUNK], acc_b[COLUMN_CHUNK];
+#pragma omp parallel for schedule(static) num_threads(loop_threads(N * C))
     for (int64_t c0 = 0; c0 < C; c0 += COLUMN_CHUNK) {
       const int64_t width = C - c0 < COLUMN_CHUNK ? C - c0 : COLUMN_CHUNK;
-      memset(acc_w, 0, sizeof acc_w);
-      memset(acc_b, 0, sizeof acc_b);
+      double acc_w[COLUMN_CHUNK] = {0}, acc_b[COLUMN_CHUNK] = {0};
       for (int64_t i = 0; i < N; i++) {
         const float *x = inp + i * C + c0, *dy = d_out + i * C + c0;
         const double m = mean[i], s = rstd[i];

@@ -3,19 +3,29 @@
 #include <math.h>
 
 #include "kernels.h"
+#include "threads.h"
+
+/* cross-entropy rows are scored in blocks of this many, in parallel, then added up in row order */
+#define LOSS_BLOCK_ROWS 1024
 
 /* logits (N,C), targets (N) -> loss[0] = mean over rows with target != ignore_index of -log softmax(logits)[t];
  * saves probs (N,C) for every row, ignored ones included. count = number of kept rows; 0 gives loss 0. */
 void cross_entropy_forward(float *loss, float *probs, const float *logits, const int32_t *targets,
                            int64_t N, int64_t C, int64_t ignore_index, double count) {
   double total = 0.0;
-  for (int64_t i = 0; i < N; i++) {
-    const float *x = logits + i * C;
-    const double lse = softmax_row(probs + i * C, x, C);
-    const int64_t t = targets[i];
-    if (t == ignore_index) continue;
-    /* -log p_t = logsumexp(x) - x_t, from the logits: exact even when p_t underflows in float */
-    total += lse - x[t];
+  double terms[LOSS_BLOCK_ROWS];
+  for (int64_t i0 = 0; i0 < N; i0 += LOSS_BLOCK_ROWS) {
+    const int64_t rows = N - i0 < LOSS_BLOCK_ROWS ? N - i0 : LOSS_BLOCK_ROWS;
+#pragma omp parallel for schedule(static) num_threads(loop_threads(rows * C))
+    for (int64_t r = 0; r < rows; r++) {
+      const int64_t i = i0 + r;
+      const float *x = logits + i * C;
+      const double lse = softmax_row(probs + i * C, x, C);
+      const int64_t t = targets[i];
+      /* -log p_t = logsumexp(x) - x_t, from the logits: exact even when p_t underflows in float */
+      terms[r] = t == ignore_index ? 0.0 : lse - x[t];
+    }
+    for (int64_t r = 0; r < rows; r++) if (targets[i0 + r] != ignore_index) total += terms[r];
   }
   loss[0] = count > 0 ? (float)(total / count) : 0.0f;
 }
@@ -25,6 +35,7 @@ void cross_entropy_backward(float *d_logits, const float *probs, const int32_t *
                             int64_t N, int64_t C, int64_t ignore_index, double count) {
   if (count == 0) return;
   const double s = d_loss / count;
+#pragma omp parallel for schedule(static) num_threads(loop_threads(N * C))
   for (int64_t i = 0; i < N; i++) {
     const int64_t t = targets[i];
     if (t == ignore_index) continue;

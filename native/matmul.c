@@ -1,11 +1,12 @@
 /* Batched GEMM over OpenBLAS cblas_sgemm, and the bias add that follows a Linear. Twin of ref/matmul.ts. */
 #include <cblas.h>
-#include <string.h>
 
 #include "kernels.h"
+#include "threads.h"
 
-/* Column sums run over chunks of this many columns with double accumulators on the stack. */
-#define COLUMN_CHUNK 256
+/* Column sums run over chunks of this many columns with double accumulators on the stack; the chunks are
+ * shared among threads (a width-256 model has four). */
+#define COLUMN_CHUNK 64
 
 /* per batch item p: out_p (M,N) = op(a_p) (M,K) · op(b_p) (K,N) + beta * out_p
  *   a_p stored (M,K), or (K,M) when trans_a: leading dim K, or M
@@ -43,6 +44,7 @@ void matmul(float *out, const float *a, const float *b,
 
 /* out (N,C) += bias (C) broadcast over rows */
 void bias_add_forward(float *out, const float *bias, int64_t N, int64_t C) {
+#pragma omp parallel for schedule(static) num_threads(loop_threads(N * C))
   for (int64_t i = 0; i < N; i++) {
     float *row = out + i * C;
     for (int64_t c = 0; c < C; c++) row[c] += bias[c];
@@ -51,10 +53,10 @@ void bias_add_forward(float *out, const float *bias, int64_t N, int64_t C) {
 
 /* dBias (C) += sum over rows of dOut (N,C): columns in chunks, each summed over all rows in double */
 void bias_add_backward(float *d_bias, const float *d_out, int64_t N, int64_t C) {
-  double acc[COLUMN_CHUNK];
+#pragma omp parallel for schedule(static) num_threads(loop_threads(N * C))
   for (int64_t c0 = 0; c0 < C; c0 += COLUMN_CHUNK) {
     const int64_t width = C - c0 < COLUMN_CHUNK ? C - c0 : COLUMN_CHUNK;
-    memset(acc, 0, sizeof acc);
+    double acc[COLUMN_CHUNK] = {0};
     for (int64_t i = 0; i < N; i++) {
       const float *row = d_out + i * C + c0;
       for (int64_t j = 0; j < width; j++) acc[j] += row[j];

@@ -3,11 +3,13 @@
 #include <math.h>
 
 #include "kernels.h"
+#include "threads.h"
 
 void adam_step(float *param, float *m, float *v, const float *grad, int64_t n,
                double lr, double beta1, double beta2, double eps, double weight_decay, double step, int bias_correction) {
   const double correction1 = bias_correction ? 1.0 - pow(beta1, step) : 1.0;
   const double correction2 = bias_correction ? 1.0 - pow(beta2, step) : 1.0;
+#pragma omp parallel for schedule(static) num_threads(loop_threads(n))
   for (int64_t i = 0; i < n; i++) {
     const double g = grad ? (double)grad[i] : 0.0;
     const double mi = (float)(beta1 * m[i] + (1.0 - beta1) * g);

@@ -2,6 +2,7 @@
 #include "vecmath.h"
 
 #include "kernels.h"
+#include "threads.h"
 
 /* out (C) = softmax(inp (C)); out may be inp. Returns logsumexp(inp) = max + log(sum exp(inp - max)). */
 double softmax_row(float *out, const float *inp, int64_t C) {
@@ -18,11 +19,13 @@ double softmax_row(float *out, const float *inp, int64_t C) {
 
 /* inp (N,C) -> out (N,C) */
 void softmax_forward(float *out, const float *inp, int64_t N, int64_t C) {
+#pragma omp parallel for schedule(static) num_threads(loop_threads(N * C))
   for (int64_t i = 0; i < N; i++) softmax_row(out + i * C, inp + i * C, C);
 }
 
 /* dInp = out * (dOut - sum(dOut * out)) per row */
 void softmax_backward(float *d_inp, const float *d_out, const float *out, int64_t N, int64_t C) {
+#pragma omp parallel for schedule(static) num_threads(loop_threads(N * C))
   for (int64_t i = 0; i < N; i++) {
     const float *g = d_out + i * C, *y = out + i * C;
     float *dx = d_inp + i * C;

@@ -35,20 +35,22 @@ describe("native loader", () => {
     for (const m of methods) assert.equal(typeof (native as unknown as Record<string, unknown>)[m], "function", m);
   });
 
-  it("makes OpenMP's threads wait passively unless the user chose a policy", (t) => {
+  it("makes idle OpenMP and OpenBLAS threads sleep unless the user chose otherwise", (t) => {
     if (!nativeOrSkip(t)) return;
     const kernels = new URL("../../../src/kernels/index.js", import.meta.url).href;
-    const policyAfterLoad = (policy: string | undefined): string => {
+    const valueAfterLoad = (variable: string, value: string | undefined): string => {
       const env = { ...process.env };
-      delete env.OMP_WAIT_POLICY;
-      if (policy) env.OMP_WAIT_POLICY = policy;
-      const script = `const { loadNativeBackend } = await import(${JSON.stringify(kernels)}); loadNativeBackend(); console.log(process.env.OMP_WAIT_POLICY);`;
+      delete env[variable];
+      if (value) env[variable] = value;
+      const script = `const { loadNativeBackend } = await import(${JSON.stringify(kernels)}); loadNativeBackend(); console.log(process.env.${variable});`;
       const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { env, encoding: "utf8" });
       assert.equal(r.status, 0, r.stderr);
       return r.stdout.trim();
     };
-    assert.equal(policyAfterLoad(undefined), "PASSIVE");
-    assert.equal(policyAfterLoad("active"), "active");
+    assert.equal(valueAfterLoad("OMP_WAIT_POLICY", undefined), "PASSIVE");
+    assert.equal(valueAfterLoad("OMP_WAIT_POLICY", "active"), "active");
+    assert.equal(valueAfterLoad("OPENBLAS_THREAD_TIMEOUT", undefined), "4");
+    assert.equal(valueAfterLoad("OPENBLAS_THREAD_TIMEOUT", "28"), "28");
   });
 });
 

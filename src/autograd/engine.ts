@@ -112,6 +112,28 @@ export class Engine {
     return this.gradEnabled;
   }
 
+  /**
+   * Inference only: runs fn, then returns to the pool every buffer fn took except its result's. A no-grad
+   * forward that wraps each layer so holds one layer's intermediates at a time instead of all of them.
+   */
+  freeIntermediates(fn: () => Tensor): Tensor {
+    if (this.gradEnabled) throw new EngineError("freeIntermediates: expected noGrad mode; with gradients on, the tape may still read these buffers");
+    const storagesBefore = this.pooledStorages.length;
+    const buffersBefore = new Set(this.inUse);
+    const result = fn();
+    const kept = result.storage;
+    for (const storage of this.pooledStorages.splice(storagesBefore)) {
+      if (storage === kept) this.pooledStorages.push(storage);
+      else storage.released = true;
+    }
+    for (const buffer of this.inUse) {
+      if (buffersBefore.has(buffer) || buffer === kept.data) continue;
+      this.inUse.delete(buffer);
+      this.pool.release(buffer);
+    }
+    return result;
+  }
+
   /** Backpropagates from a scalar loss (or from `dLoss` given for a non-scalar root), then clears the tape. */
   backward(root: Tensor, dLoss?: ArrayLike<number>): void {
     if (!root.requiresGrad) {

@@ -28,7 +28,7 @@ export class Tensor {
 
   get data(): FloatArray {
     if (this.storage.released) {
-      throw new EngineError(`Tensor${formatShape(this.shape)}: expected a live tensor, got one released by engine.release(); hint: read results before releasing the step`);
+      throw new EngineError(`Tensor${formatShape(this.shape)}: expected a live tensor, got one released by engine.release() or freed as an intermediate of a no-grad forward; hint: read results before releasing the step`);
     }
     return this.storage.data;
   }

@@ -1,7 +1,7 @@
 // The encoder's structure and config reading; numerical parity with PyTorch is in tests/parity/.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Engine } from "../../src/autograd/index.js";
+import { Engine, scale, type Tensor } from "../../src/autograd/index.js";
 import { ConfigError, FormatError } from "../../src/errors.js";
 import { refBackend } from "../../src/kernels/index.js";
 import { BertModel, encoderParameters, fromGoogleConfig, fromHfConfig, hfName as hfNameOf, mapCheckpoint, tfName } from "../../src/models/index.js";
@@ -54,6 +54,37 @@ describe("BertModel", () => {
     assert.deepEqual([...out.pooled.shape], [2, 8]);
     assert.equal(out.hiddenStates?.length, 3);
     assert.ok(out.lastHidden.toArray().every(Number.isFinite));
+  });
+
+  it("frees each layer's intermediates in a no-grad forward: same outputs, a fraction of the memory", () => {
+    const deep = fromHfConfig({ ...tinyHf, num_hidden_layers: 6 });
+    const input = { ids: Int32Array.of(2, 5, 7, 3, 2, 9, 3, 0), attentionMask: Int32Array.of(1, 1, 1, 1, 1, 1, 1, 0), batchSize: 2, seqLength: 4 };
+    const ctx = { training: false, rng: new Rng(0) };
+    const run = (noGrad: boolean): { hidden: number[][]; pooledBytes: number } => {
+      const e = new Engine({ backend: refBackend });
+      const model = new BertModel(e, deep, { seed: 3 });
+      const forward = () => model.forward(input, ctx, { hiddenStates: true });
+      const out = noGrad ? e.noGrad(forward) : forward(); // no parameter requires grad here, so no tape either way
+      const hidden = [...(out.hiddenStates ?? []), out.lastHidden, out.pooled].map((t) => t.toArray());
+      return { hidden, pooledBytes: e.pooledBytes };
+    };
+    const kept = run(false);
+    const freed = run(true);
+    assert.deepEqual(freed.hidden, kept.hidden);
+    assert.ok(freed.pooledBytes < kept.pooledBytes / 3, `pool ${freed.pooledBytes} bytes freeing, ${kept.pooledBytes} keeping`);
+  });
+
+  it("refuses to free intermediates with gradients on, and a freed one cannot be read", () => {
+    const e = new Engine({ backend: refBackend });
+    const x = e.tensor([1, 2, 3], [3]);
+    assert.throws(() => e.freeIntermediates(() => x), /expected noGrad mode/);
+    let inner: Tensor | null = null;
+    const result = e.noGrad(() => e.freeIntermediates(() => {
+      inner = scale(x, 2);
+      return scale(inner, 2);
+    }));
+    assert.deepEqual(result.toArray(), [4, 8, 12]);
+    assert.throws(() => inner?.toArray(), /freed as an intermediate of a no-grad forward/);
   });
 
   it("maps Hugging Face names with or without prefix and Google TF names, strictly", () => {

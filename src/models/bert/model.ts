@@ -174,10 +174,13 @@ export class BertModel extends Module {
       throw new ShapeError(`${this.config.modelType}: expected ids, typeIds and attentionMask of B·T = ${B}·${T} = ${B * T}, got ${input.ids.length}, ${input.typeIds?.length ?? "-"}, ${input.attentionMask?.length ?? "-"}`);
     }
     const mask = paddingMask(this.engine, input.attentionMask, B, T);
-    let h = this.embeddings.forward(input, ctx);
+    // without a tape nothing reads a layer's intermediates once it has run: free them layer by layer
+    const stage = (fn: () => Tensor): Tensor => (this.engine.isGradEnabled ? fn() : this.engine.freeIntermediates(fn));
+    let h = stage(() => this.embeddings.forward(input, ctx));
     const hiddenStates = options.hiddenStates ? [h] : null;
     for (const layer of this.layers.items) {
-      h = layer.forward(h, mask, ctx, this.insertions);
+      const x = h;
+      h = stage(() => layer.forward(x, mask, ctx, this.insertions));
       hiddenStates?.push(h);
     }
     const cls = reshape(selectTokens(h, new Int32Array(B), 1), [B, this.config.hiddenSize]);

@@ -88,6 +88,7 @@ interface Flags {
   quick: boolean;
   maxTrainExamples?: number;
   epochs?: number;
+  layerDecay?: number;
   pooling: Pooling;
 }
 
@@ -110,6 +111,7 @@ async function runOne(flags: Flags, task: TaskPlan, method: Method, lr: number, 
     model: method.base === "random" ? await randomInitModel(flags) : flags.model, out, task: task.name, data: join(flags.data, "glue"), mode: method.mode, adapter: method.adapter ?? "houlsby",
     adapterSize: method.adapterSize, topLayers: method.topLayers, lr, epochs: flags.quick ? 1 : flags.epochs ?? task.epochs, batchSize: 32, gradAccumulation: 1,
     maxSeqLength: 128, warmupProportion: 0.1, weightDecay: 0.01, optimizer: "bert", schedule: "bert", seed, checkpointEvery: 1_000_000, pooling: flags.pooling,
+    layerDecay: flags.layerDecay,
     maxTrainExamples: flags.quick ? 64 : flags.maxTrainExamples ?? task.maxTrainExamples, maxDevExamples: flags.quick ? 32 : undefined, resume: false,
   });
   const summary = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")) as {
@@ -159,7 +161,7 @@ async function writeOutputs(flags: Flags, runs: RunResult[], asked: TaskPlan[], 
   const tasks = TASKS.filter((t) => asked.includes(t) || runs.some((r) => r.task === t.name));
   const methods = METHODS.filter((m) => askedMethods.includes(m) || runs.some((r) => r.method === m.id));
   const budget = flags.quick ? "64 training examples x 1 epoch (--quick smoke run; the numbers mean nothing)" : tasks.map((t) => `${t.name} ${(flags.maxTrainExamples ?? t.maxTrainExamples)?.toLocaleString("en") ?? "all"} training examples x ${flags.epochs ?? t.epochs} epochs`).join(", ");
-  const md = `${table(runs, tasks, methods, flags.seeds)}\n\nBudget per run: ${budget}; batch 32, max length 128; the classifier reads ${flags.pooling === "mean" ? "the mean of the last hidden states" : "the pooled [CLS] output (pooler frozen)"}. Dev-set scores x 100, mean ± sample standard deviation over seeds at the learning rate that scored best with seed 1; [paper] is BERT-large on the GLUE test server (Houlsby et al. 2019, Table 1). Produced by \`npm run experiment:houlsby\``;
+  const md = `${table(runs, tasks, methods, flags.seeds)}\n\nBudget per run: ${budget}; batch 32, max length 128;${flags.layerDecay === undefined ? "" : ` layer-wise learning-rate decay ${flags.layerDecay};`} the classifier reads ${flags.pooling === "mean" ? "the mean of the last hidden states" : "the pooled [CLS] output (pooler frozen)"}. Dev-set scores x 100, mean ± sample standard deviation over seeds at the learning rate that scored best with seed 1; [paper] is BERT-large on the GLUE test server (Houlsby et al. 2019, Table 1). Produced by \`npm run experiment:houlsby\``;
   await publishRuns(flags.results, flags.model, runs, md, flags.readme ? "houlsby-table" : null);
   return md;
 }
@@ -195,6 +197,7 @@ const program = new Command()
   .option("--no-readme", "do not rewrite the table in README.md")
   .option("--max-train-examples <n>", "cap every task's training set (default: SST-2 and CoLA 2,000, MRPC 1,000)", (v) => Number(v))
   .option("--epochs <n>", "epochs for every task (default: SST-2 and CoLA 2, MRPC 3)", (v) => Number(v))
+  .option("--layer-decay <x>", "layer-wise learning-rate decay for every method (ELECTRA's; default off)", (v) => Number(v))
   .option("--pooling <how>", "what the classifier reads: mean (of the last hidden states; the mini BERT's [CLS] barely varies) or pooler (as adapter-bert)", "mean")
   .option("--quick", "a smoke run: 64 training examples, 1 epoch, 32 dev examples (numbers meaningless)", false);
 program.parse();

@@ -11,6 +11,7 @@ export {
 } from "./loop.js";
 export * from "./metrics.js";
 export { Adam, decays, type AdamOptions, type AdamState, type AdamVariant } from "./optim/adam.js";
+export { layerDecayScale } from "./optim/layer-decay.js";
 export { escapeHtml, lineChart, writeReport, type RunSummary } from "./report.js";
 export { learningRate, schedule, type Schedule, type ScheduleKind } from "./schedule.js";
 export { TaskModel, type TrainableModel } from "./task-model.js";

@@ -74,6 +74,8 @@ export interface LoopArgs {
   config: LoopConfig;
   checkpointDir: string;
   resume: boolean;
+  /** Per-parameter learning-rate multipliers by name (layerDecayScale); all 1 when absent. */
+  lrScale?: (name: string) => number;
   events?: LoopEvents;
 }
 
@@ -86,7 +88,7 @@ export async function runTraining(args: LoopArgs): Promise<History> {
   const stepsPerEpoch = Math.ceil(batchesPerEpoch / config.gradAccumulation);
   const totalSteps = stepsPerEpoch * config.epochs;
   const sched = schedule(config.schedule, config.lr, totalSteps, config.warmupProportion);
-  const adam = new Adam(trainable, { variant: config.optimizer, weightDecay: config.weightDecay });
+  const adam = new Adam(trainable, { variant: config.optimizer, weightDecay: config.weightDecay, lrScale: args.lrScale });
   const dropoutRng = new Rng(config.seed);
   const params = trainable.map(([, t]) => t);
   let position = { step: 0, epoch: 0, batch: 0 };

@@ -9,7 +9,7 @@ import { headConfig, TaskHead, type Pooling } from "../../heads/index.js";
 import { saveHfModel } from "../../models/index.js";
 import { Rng } from "../../rng.js";
 import {
-  applyTrainMode, countParameters, resolveTask, runTraining, saveAdapterFolder, TaskModel, TRAIN_MODES, writeReport,
+  applyTrainMode, countParameters, layerDecayScale, resolveTask, runTraining, saveAdapterFolder, TaskModel, TRAIN_MODES, writeReport,
   type AdamVariant, type LoopConfig, type ScheduleKind, type TrainMode,
 } from "../../train/index.js";
 import { Progress } from "../progress.js";
@@ -37,6 +37,7 @@ interface TrainFlags extends TaskFlags {
   maxSeqLength: number;
   warmupProportion: number;
   weightDecay: number;
+  layerDecay?: number;
   optimizer: AdamVariant;
   schedule: ScheduleKind;
   seed: number;
@@ -119,6 +120,7 @@ export async function train(flags: TrainFlags): Promise<void> {
   const history = await runTraining({
     engine, model, trainable, train: trainSet, dev: devSet, kind: task.kind, padId: tokenizer.specialTokenIds.pad ?? 0,
     score: task.score, config: loopConfig, checkpointDir: join(out, "checkpoints"), resume: flags.resume,
+    lrScale: flags.layerDecay === undefined ? undefined : layerDecayScale(config.numLayers, flags.layerDecay),
     events: {
       onStep: (s) => {
         if (!progressStarted) progress.start(s.totalSteps, s.step - 1); // a resumed run starts past step 1
@@ -186,6 +188,7 @@ export function registerTrain(program: Command): void {
     .option("--max-seq-length <n>", "tokens per example, special tokens included", integer("max-seq-length"), 128)
     .option("--warmup-proportion <p>", "share of steps with linear warmup", number("warmup-proportion"), 0.1)
     .option("--weight-decay <w>", "decoupled weight decay (not on LayerNorm or bias)", number("weight-decay"), 0.01)
+    .option("--layer-decay <x>", "layer-wise learning-rate decay: layer i of L trains at lr·x^(L−i), the embeddings at lr·x^(L+1) (ELECTRA; 1 = off)", number("layer-decay"))
     .option("--optimizer <kind>", "bert (AdamWeightDecay, no bias correction) or torch (AdamW)", "bert")
     .option("--schedule <kind>", "bert (google-research/bert), linear (Hugging Face) or constant", "bert")
     .option("--seed <n>", "seed for init, data order and dropout", integer("seed"), 42)

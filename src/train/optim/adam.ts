@@ -15,6 +15,8 @@ export interface AdamOptions {
   beta2?: number; // 0.999
   eps?: number; // 1e-6 as BERT (torch's own default is 1e-8)
   weightDecay?: number; // 0.01; decoupled, skipped for LayerNorm weights and biases
+  /** Each parameter's learning-rate multiplier by name (layer-wise decay); 1 for all when absent. */
+  lrScale?: (name: string) => number;
 }
 
 /** LayerNorm parameters and biases get no weight decay (BERT's exclude_from_weight_decay). */
@@ -34,6 +36,7 @@ export class Adam {
   private readonly beta2: number;
   private readonly eps: number;
   private readonly weightDecay: number;
+  private readonly lrScales: number[];
   private state: AdamState;
 
   constructor(private readonly params: readonly (readonly [string, Tensor])[], options: AdamOptions) {
@@ -45,6 +48,7 @@ export class Adam {
     if (!(this.beta1 >= 0 && this.beta1 < 1 && this.beta2 >= 0 && this.beta2 < 1 && this.eps > 0 && this.weightDecay >= 0)) {
       throw new ConfigError(`adam: expected 0 <= betas < 1, eps > 0, weightDecay >= 0, got ${this.beta1}, ${this.beta2}, ${this.eps}, ${this.weightDecay}`);
     }
+    this.lrScales = params.map(([name]) => options.lrScale?.(name) ?? 1);
     this.state = { step: 0, m: {}, v: {} };
     for (const [name, t] of params) {
       this.state.m[name] = new Float32Array(t.size);
@@ -55,9 +59,9 @@ export class Adam {
   /** One update with learning rate lr from the parameters' current gradients (missing gradient = zero). */
   step(lr: number): void {
     this.state.step++;
-    for (const [name, p] of this.params) {
+    for (const [i, [name, p]] of this.params.entries()) {
       const decay = decays(name) ? this.weightDecay : 0;
-      p.engine.backend.adamStep(p.data, this.state.m[name], this.state.v[name], p.grad, p.size, lr,
+      p.engine.backend.adamStep(p.data, this.state.m[name], this.state.v[name], p.grad, p.size, lr * this.lrScales[i],
         this.beta1, this.beta2, this.eps, decay, this.state.step, this.variant === "torch");
     }
   }

@@ -197,7 +197,7 @@ const program = new Command()
   .option("--no-readme", "do not rewrite the table in README.md")
   .option("--max-train-examples <n>", "cap every task's training set (default: SST-2 and CoLA 2,000, MRPC 1,000)", (v) => Number(v))
   .option("--epochs <n>", "epochs for every task (default: SST-2 and CoLA 2, MRPC 3)", (v) => Number(v))
-  .option("--layer-decay <x>", "layer-wise learning-rate decay for every method (ELECTRA's; default off)", (v) => Number(v))
+  .option("--layer-decay <x>", "layer-wise learning-rate decay for every method (train --layer-decay; default off)", (v) => Number(v))
   .option("--pooling <how>", "what the classifier reads: mean (of the last hidden states; the mini BERT's [CLS] barely varies) or pooler (as adapter-bert)", "mean")
   .option("--quick", "a smoke run: 64 training examples, 1 epoch, 32 dev examples (numbers meaningless)", false);
 program.parse();

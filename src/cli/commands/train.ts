@@ -188,7 +188,7 @@ export function registerTrain(program: Command): void {
     .option("--max-seq-length <n>", "tokens per example, special tokens included", integer("max-seq-length"), 128)
     .option("--warmup-proportion <p>", "share of steps with linear warmup", number("warmup-proportion"), 0.1)
     .option("--weight-decay <w>", "decoupled weight decay (not on LayerNorm or bias)", number("weight-decay"), 0.01)
-    .option("--layer-decay <x>", "layer-wise learning-rate decay: layer i of L trains at lr·x^(L−i), the embeddings at lr·x^(L+1) (ELECTRA; 1 = off)", number("layer-decay"))
+    .option("--layer-decay <x>", "layer-wise learning-rate decay: layer i of L trains at lr·x^(L−i), the embeddings at lr·x^(L+1) (ELECTRA-style; 1 = off)", number("layer-decay"))
     .option("--optimizer <kind>", "bert (AdamWeightDecay, no bias correction) or torch (AdamW)", "bert")
     .option("--schedule <kind>", "bert (google-research/bert), linear (Hugging Face) or constant", "bert")
     .option("--seed <n>", "seed for init, data order and dropout", integer("seed"), 42)

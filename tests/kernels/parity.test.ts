@@ -6,27 +6,14 @@
 //
 // Without a built addon these tests skip loudly (a console line and a skip reason on every test); set
 // ADAPTERKIT_REQUIRE_NATIVE=1 (CI with OpenBLAS installed) to make a missing addon a failure instead.
-import { existsSync } from "node:fs";
-import { describe, it, type TestContext } from "node:test";
-import { loadNativeBackend, nativeAddonPath, refBackend, type Backend } from "../../src/kernels/index.js";
+import { describe, it } from "node:test";
+import { refBackend, type Backend } from "../../src/kernels/index.js";
+import { NATIVE_MISSING, nativeOrSkip } from "../helpers/backend.js";
 import { assertClose } from "../helpers/close.js";
 import { makeRng, type TestRng } from "../helpers/random.js";
 
-const ADDON = nativeAddonPath();
-const MISSING = existsSync(ADDON) ? null : `native addon not built: no ${ADDON} (run npm run build:native)`;
-const REQUIRED = process.env.ADAPTERKIT_REQUIRE_NATIVE === "1";
-if (MISSING) console.log(`# parity: ${REQUIRED ? "FAILING" : "SKIPPING"} every native parity test: ${MISSING}`);
-
-let native: Backend | null = null;
-/** The native backend, or null after marking the test skipped. A present but broken addon fails the test. */
-function nativeOrSkip(t: TestContext): Backend | null {
-  if (MISSING) {
-    if (REQUIRED) throw new Error(`ADAPTERKIT_REQUIRE_NATIVE=1 but ${MISSING}`);
-    t.skip(MISSING);
-    return null;
-  }
-  native ??= loadNativeBackend();
-  return native;
+if (NATIVE_MISSING) {
+  console.log(`# parity: ${process.env.ADAPTERKIT_REQUIRE_NATIVE === "1" ? "FAILING" : "SKIPPING"} every native parity test: ${NATIVE_MISSING}`);
 }
 
 type Buffer = Float32Array | Int32Array | null;

@@ -3,22 +3,12 @@
 // reach the C kernels. Skips loudly without a built addon, like the parity tests.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { describe, it, type TestContext } from "node:test";
-import { loadNativeBackend, nativeAddonPath, refBackend, type Backend } from "../../../src/kernels/index.js";
+import { describe, it } from "node:test";
+import { nativeAddonPath, refBackend, type Backend } from "../../../src/kernels/index.js";
+import { NATIVE_MISSING, nativeOrSkip } from "../../helpers/backend.js";
 
 const ADDON = nativeAddonPath();
-const MISSING = existsSync(ADDON) ? null : `native addon not built: no ${ADDON} (run npm run build:native)`;
-if (MISSING) console.log(`# native loader: SKIPPING the addon tests: ${MISSING}`);
-
-function nativeOrSkip(t: TestContext): Backend | null {
-  if (MISSING) {
-    if (process.env.ADAPTERKIT_REQUIRE_NATIVE === "1") throw new Error(`ADAPTERKIT_REQUIRE_NATIVE=1 but ${MISSING}`);
-    t.skip(MISSING);
-    return null;
-  }
-  return loadNativeBackend();
-}
+if (NATIVE_MISSING) console.log(`# native loader: SKIPPING the addon tests: ${NATIVE_MISSING}`);
 
 describe("native loader", () => {
   it("locates the addon under the package root's build/Release", () => {

@@ -3,11 +3,8 @@
 // thread count. Run in child processes because OpenBLAS and OpenMP read their thread counts at load.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { describe, it } from "node:test";
-import { nativeAddonPath } from "../../../src/kernels/index.js";
-
-const MISSING = existsSync(nativeAddonPath()) ? null : `native addon not built: no ${nativeAddonPath()} (run npm run build:native)`;
+import { nativeOrSkip } from "../../helpers/backend.js";
 
 // N x C is above the kernels' one-thread limit (threads.h, LOOP_MIN_WORK = 65,536 elements)
 const SCRIPT = (kernels: string): string => `
@@ -54,11 +51,7 @@ console.log(hash.digest("hex"));
 
 describe("native kernels on one and two threads", () => {
   it("give bit-identical results", (t) => {
-    if (MISSING) {
-      if (process.env.ADAPTERKIT_REQUIRE_NATIVE === "1") throw new Error(`ADAPTERKIT_REQUIRE_NATIVE=1 but ${MISSING}`);
-      t.skip(MISSING);
-      return;
-    }
+    if (!nativeOrSkip(t)) return;
     const kernels = new URL("../../../src/kernels/index.js", import.meta.url).href;
     const digest = (threads: string): string => {
       const env = { ...process.env, OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads };

@@ -37,6 +37,7 @@ import { loadBackend, type Backend } from "../src/kernels/index.js";
 import { BertModel, fromHfConfig, saveHfModel, type BertConfig, type EncoderInput } from "../src/models/index.js";
 import { Rng } from "../src/rng.js";
 import { Adam, applyTrainMode, clipGradNorm, TaskModel, type NamedTensor } from "../src/train/index.js";
+import { median } from "./stats.js";
 
 type Mode = "forward" | "adapters" | "full";
 const MODES: readonly Mode[] = ["forward", "adapters", "full"];
@@ -474,12 +475,6 @@ function runAdapterKit(dir: string, mode: Mode, shape: Shape, warmup: number, st
 function runTorch(dir: string, mode: Mode, shape: Shape, warmup: number, steps: number, profileSteps = 0): { result: SideResult | null; error: string | null } {
   const spec = { dir, mode, B: shape.B, T: shape.T, warmup, steps, threads: TORCH_THREADS, lr: LR, clip: CLIP_NORM, weightDecay: WEIGHT_DECAY, adapter: ADAPTER, seed: SEEDS.dropout, profile: profileSteps };
   return spawnJson(PYTHON, [TORCH_SCRIPT, JSON.stringify(spec)], { ...process.env, OMP_WAIT_POLICY: "PASSIVE" }, profileSteps > 0);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 const tokensPerSecond = (r: SideResult): number => (r.B * r.T) / median(r.stepSeconds);

@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { loadNativeBackend, type Backend } from "../src/kernels/index.js";
 import { Rng } from "../src/rng.js";
+import { median } from "./stats.js";
 
 interface GemmCase {
   M: number;
@@ -35,12 +36,6 @@ function label(c: GemmCase): string {
   const a = c.transA ? `[${c.K},${c.M}]ᵀ` : `[${c.M},${c.K}]`;
   const b = c.transB ? `[${c.N},${c.K}]ᵀ` : `[${c.K},${c.N}]`;
   return `${a} x ${b}`;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((p, q) => p - q);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 function timeNative(backend: Backend, c: GemmCase): Timing {

@@ -13,6 +13,7 @@ import { maskBatch, maskingVocab } from "../src/pretrain/index.js";
 import { Rng } from "../src/rng.js";
 import { fromVocabFile } from "../src/tokenize/index.js";
 import { Adam, clipGradNorm } from "../src/train/index.js";
+import { median } from "./stats.js";
 
 const PYTHON = "/usr/bin/python3";
 const TORCH_SCRIPT = fileURLToPath(new URL("../../bench/pretrain_step_torch.py", import.meta.url));
@@ -21,11 +22,6 @@ const B = 32;
 const T = 128;
 const WARMUP = 3;
 const STEPS = 20;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 function adapterKitStepSeconds(): number[] {
   const tokenizer = fromVocabFile(VOCAB, { lowercase: true });

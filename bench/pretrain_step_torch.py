@@ -1,6 +1,7 @@
 """PyTorch twin of bench/pretrain-step.ts: one masked-LM step of the mini BERT (post-LN, tanh GELU, tied
 decoder over the masked positions only, AdamW, clip 1.0, no dropout). Prints the median step in seconds.
 Usage: pretrain_step_torch.py B T WARMUP STEPS"""
+import statistics
 import sys
 import time
 
@@ -59,4 +60,4 @@ for step in range(WARMUP + STEPS):
     optimizer.step()
     if step >= WARMUP:
         times.append(time.perf_counter() - started)
-print(sorted(times)[len(times) // 2])
+print(statistics.median(times))

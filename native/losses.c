@@ -25,7 +25,7 @@ void cross_entropy_forward(float *loss, float *probs, const float *logits, const
       /* -log p_t = logsumexp(x) - x_t, from the logits: exact even when p_t underflows in float */
       terms[r] = t == ignore_index ? 0.0 : lse - x[t];
     }
-    for (int64_t r = 0; r < rows; r++) if (targets[i0 + r] != ignore_index) total += terms[r];
+    for (int64_t r = 0; r < rows; r++) total += terms[r]; /* ignored rows add an exact 0 */
   }
   loss[0] = count > 0 ? (float)(total / count) : 0.0f;
 }

@@ -29,9 +29,9 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { AdapterSet, bottleneckConfig, toAdapterHubName } from "../src/adapters/index.js";
+import { Adapter, bottleneckConfig, toAdapterHubName } from "../src/adapters/index.js";
 import { Engine } from "../src/autograd/index.js";
-import { headConfig, TaskHead, type Labels } from "../src/heads/index.js";
+import { headConfig, type Labels } from "../src/heads/index.js";
 import type { TensorRecord } from "../src/io/index.js";
 import { loadBackend, type Backend } from "../src/kernels/index.js";
 import { BertModel, fromHfConfig, saveHfModel, type BertConfig, type EncoderInput } from "../src/models/index.js";
@@ -81,26 +81,26 @@ const TORCH_THREADS = 2;
 interface Built {
   config: BertConfig;
   encoder: BertModel;
-  adapters: AdapterSet;
-  head: TaskHead;
-  model: TaskModel;
+  /** Houlsby adapters with their LayerNorm copies and the head; plain: the same head over plain BERT (full fine-tuning). */
+  adapter: Adapter;
+  plain: Adapter;
 }
 
 function build(engine: Engine): Built {
   const config = fromHfConfig(BERT_BASE, "bench BERT-base");
   const encoder = new BertModel(engine, config, { seed: SEEDS.encoder });
-  const adapters = new AdapterSet(engine, config.hiddenSize, config.numLayers);
-  adapters.add(ADAPTER, bottleneckConfig("houlsby", { bottleneckSize: BOTTLENECK }, config.hiddenSize, config.numLayers), SEEDS.adapter);
-  const head = new TaskHead(engine, headConfig("classification", LABELS), config.hiddenSize, new Rng(SEEDS.head));
-  const model = new TaskModel(encoder, adapters, head);
-  return { config, encoder, adapters, head, model };
+  const head = headConfig("classification", LABELS);
+  const bottleneck = bottleneckConfig("houlsby", { bottleneckSize: BOTTLENECK }, config.hiddenSize, config.numLayers);
+  const adapter = new Adapter(engine, ADAPTER, encoder, { bottleneck, layerNorms: true, head }, { bottleneck: new Rng(SEEDS.adapter), head: new Rng(SEEDS.head) });
+  const plain = new Adapter(engine, "plain", encoder, { bottleneck: null, layerNorms: false, head }, { bottleneck: new Rng(0), head: new Rng(SEEDS.head) });
+  return { config, encoder, adapter, plain };
 }
 
 /** Sum and sum of |x| over every weight, in a fixed order: equal in two processes only for equal weights. */
 function fingerprint(b: Built): string {
   let sum = 0;
   let abs = 0;
-  const all = [...b.encoder.namedParameters(), ...b.adapters.get(ADAPTER).namedParameters(), ...b.head.namedParameters()];
+  const all = [...b.encoder.namedParameters(), ...(b.adapter.bottleneck?.namedParameters() ?? []), ...b.adapter.head.namedParameters()];
   for (const [, t] of all) {
     const d = t.data;
     for (let i = 0; i < d.length; i++) {
@@ -133,8 +133,8 @@ async function prepare(dir: string): Promise<void> {
   const b = build(engine);
   const f32 = (name: string, shape: readonly number[], data: Float32Array): TensorRecord => ({ name, dtype: "F32", shape: [...shape], data });
   const extra: TensorRecord[] = [
-    ...b.adapters.get(ADAPTER).namedParameters().map(([n, t]) => f32(toAdapterHubName(b.config.modelType, ADAPTER, n), t.shape, Float32Array.from(t.data))),
-    ...b.head.namedParameters().map(([n, t]) => f32(n, t.shape, Float32Array.from(t.data))),
+    ...(b.adapter.bottleneck?.namedParameters() ?? []).map(([n, t]) => f32(toAdapterHubName(b.config.modelType, ADAPTER, n), t.shape, Float32Array.from(t.data))),
+    ...b.adapter.head.namedParameters().map(([n, t]) => f32(n, t.shape, Float32Array.from(t.data))),
   ];
   await saveHfModel(dir, b.encoder, b.config, { extra, metadata: { adapter: ADAPTER } });
   const rng = new Rng(SEEDS.batches);
@@ -260,8 +260,7 @@ async function runChild(args: RunArgs): Promise<void> {
   const expected = readFileSync(join(args.dir, "fingerprint.txt"), "utf8");
   const got = fingerprint(built);
   if (got !== expected) throw new Error(`bench: expected the weights of the prepare step (fingerprint ${expected}), got ${got}`);
-  const { model } = built;
-  model.activate(args.mode === "full" ? null : ADAPTER); // full fine-tuning: plain BERT, no adapters
+  const model = new TaskModel(built.encoder, args.mode === "full" ? built.plain : built.adapter); // full fine-tuning: plain BERT, no adapters
   const groups = model.parameterGroups();
   const all = [...groups.base, ...groups.adapters, ...groups.head];
   const trainable: NamedTensor[] = args.mode === "forward" ? [] : applyTrainMode(args.mode, groups);

@@ -64,6 +64,20 @@ export class Rng {
     return Math.floor(this.uniform() * n);
   }
 
+  /**
+   * A named, independent stream derived from this generator's current state without advancing it, so each
+   * consumer (adapter init, head init, dropout, data order) draws its own numbers whatever the others draw:
+   * new Rng(seed).fork("dropout") is the same stream in every run with that seed.
+   */
+  fork(name: string): Rng {
+    let h = 0x811c9dc5; // FNV-1a over the name's UTF-16 units
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+    const child = new Rng(h);
+    child.setState([(this.s0 ^ child.s0) >>> 0, (this.s1 ^ child.s1) >>> 0, (this.s2 ^ child.s2) >>> 0, ((this.s3 ^ child.s3) | 1) >>> 0]);
+    for (let i = 0; i < 4; i++) child.nextUint32(); // spread the mixed state before the first draw
+    return child;
+  }
+
   getState(): RngState {
     return [this.s0, this.s1, this.s2, this.s3];
   }

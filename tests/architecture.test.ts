@@ -13,11 +13,14 @@ const RANKS: Record<string, number> = {
   kernels: 1, io: 1, tokenize: 1,
   autograd: 2,
   nn: 3, data: 3,
-  models: 4, heads: 4, adapters: 4,
-  train: 5,
-  serve: 6, pretrain: 6, kadapter: 6,
-  cli: 7,
-  "index.ts": 8,
+  models: 4, heads: 4,
+  adapters: 5,
+  train: 6,
+  pipelines: 7, pretrain: 7, kadapter: 7,
+  api: 8,
+  serve: 9,
+  cli: 10,
+  "index.ts": 11,
 };
 
 function sourceFiles(dir: string): string[] {

@@ -1,37 +1,32 @@
-// Several named adapters over one base model. The set is the model's insertion provider: each forward pass
-// runs the active adapter (or none), and adapters are added, removed, saved and loaded by name without
-// touching the base weights.
-import type { Engine } from "../autograd/index.js";
+// Any number of named adapters over one base. The set only holds them: which adapter a row runs is chosen
+// per forward (Routing), so nothing here is "active" and no adapter can leak into another's rows.
 import { ConfigError } from "../errors.js";
-import type { Insertion, InsertionPointName, InsertionProvider } from "../nn/index.js";
-import { Rng } from "../rng.js";
-import { LayerAdapters } from "./bottleneck.js";
-import type { BottleneckConfig } from "./bottleneck-config.js";
+import { checkAdapterName, type Adapter, type AdapterInfo } from "./adapter.js";
 
-export class AdapterSet implements InsertionProvider {
-  private readonly adapters = new Map<string, LayerAdapters>();
-  /** The adapter the next forward pass runs; null runs the plain base model. */
-  active: string | null = null;
+export class AdapterSet {
+  private readonly adapters = new Map<string, Adapter>();
 
-  constructor(private readonly engine: Engine, readonly hiddenSize: number, readonly numLayers: number) {}
-
-  add(name: string, config: BottleneckConfig, seed = 0): LayerAdapters {
-    if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new ConfigError(`adapter: expected a name of letters, digits, "_" or "-", got "${name}"`);
-    if (this.adapters.has(name)) throw new ConfigError(`adapter: expected a new name, got "${name}", which exists; remove it first`);
-    const adapter = new LayerAdapters(this.engine, config, this.hiddenSize, this.numLayers, new Rng(seed));
-    this.adapters.set(name, adapter);
-    return adapter;
+  /** Adds (or, with replace, swaps in) an adapter under its own name. */
+  add(adapter: Adapter, options: { replace?: boolean } = {}): void {
+    checkAdapterName(adapter.name);
+    if (this.adapters.has(adapter.name) && !options.replace) {
+      throw new ConfigError(`adapter "${adapter.name}": expected a new name, got one that is loaded; hint: unload it first`);
+    }
+    this.adapters.set(adapter.name, adapter);
   }
 
   remove(name: string): void {
     this.get(name);
     this.adapters.delete(name);
-    if (this.active === name) this.active = null;
   }
 
-  get(name: string): LayerAdapters {
+  has(name: string): boolean {
+    return this.adapters.has(name);
+  }
+
+  get(name: string): Adapter {
     const adapter = this.adapters.get(name);
-    if (!adapter) throw new ConfigError(`adapter: unknown adapter "${name}"; expected one of ${[...this.adapters.keys()].join(", ") || "(none loaded)"}`);
+    if (!adapter) throw new ConfigError(`adapter: unknown adapter ${JSON.stringify(name)}; expected one of ${[...this.adapters.keys()].join(", ") || "(none loaded)"}`);
     return adapter;
   }
 
@@ -39,12 +34,7 @@ export class AdapterSet implements InsertionProvider {
     return [...this.adapters.keys()];
   }
 
-  activate(name: string | null): void {
-    if (name !== null) this.get(name);
-    this.active = name;
-  }
-
-  at(layer: number, point: InsertionPointName): Insertion | null {
-    return this.active === null ? null : this.get(this.active).at(layer, point);
+  info(): AdapterInfo[] {
+    return [...this.adapters.values()].map((a) => a.info());
   }
 }

@@ -96,7 +96,11 @@ export function parseAdapterHubConfig(json: unknown, source: string): { config: 
   const afterAttention = inner.mh_adapter === true;
   const afterFfn = inner.output_adapter === true;
   const ak = (top.adapterkit ?? {}) as Json;
+  if (inner.leave_out !== undefined && !(Array.isArray(inner.leave_out) && inner.leave_out.every((l) => Number.isInteger(l) && (l as number) >= 0))) {
+    throw new ConfigError(`${source}: expected leave_out to be a list of layer numbers, got ${JSON.stringify(inner.leave_out)}`);
+  }
   const leaveOut = Array.isArray(inner.leave_out) ? inner.leave_out.map(Number) : [];
+  if (Math.floor(hiddenSize / factor) < 1) throw new ConfigError(`${source}: expected a bottleneck of at least 1 (hidden_size / reduction_factor = ${hiddenSize} / ${factor}), got 0`);
   const preset = afterAttention && afterFfn ? "houlsby" : !afterAttention && afterFfn ? "pfeiffer" : "custom";
   const config: BottleneckConfig = Object.freeze({
     preset: ak.preset === "custom" ? "custom" : preset,

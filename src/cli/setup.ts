@@ -1,6 +1,7 @@
 // What every command needs before it can run: the backend, an engine, the base model and its tokenizer.
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { AdapterKit } from "../api/index.js";
 import { Engine } from "../autograd/index.js";
 import { backendChoiceFromEnv, loadBackend, type Backend } from "../kernels/index.js";
 import { loadPretrained, type Pretrained } from "../models/index.js";
@@ -47,4 +48,9 @@ export function number(name: string): (value: string) => number {
 /** ../shared/data beside the package (the layout of this repository's checkout and CI). */
 export function defaultDataDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), "../../../../shared/data");
+}
+
+/** The library's kit over a model directory, with the kernels chosen from ADAPTERKIT_BACKEND and notices on stderr. */
+export function openKit(modelDir: string, options: { lowercase?: boolean; strict?: boolean } = {}): Promise<AdapterKit> {
+  return AdapterKit.load(modelDir, { ...options, backend: backendChoiceFromEnv(process.env.ADAPTERKIT_BACKEND), log });
 }

@@ -12,9 +12,11 @@ export interface HeadConfig {
   readonly labels: readonly string[]; // id -> label; one entry ("score") for regression
   readonly dropout: number; // 0.1 before the classifier, as BERT's run_classifier
   readonly pooling: Pooling; // sequence heads only
+  /** Whether the head was trained on text pairs (true), single texts (false), or unknown (null: older files). */
+  readonly textPair: boolean | null;
 }
 
-export function headConfig(kind: HeadKind, labels: readonly string[], dropout = 0.1, pooling: Pooling = "pooler"): HeadConfig {
+export function headConfig(kind: HeadKind, labels: readonly string[], dropout = 0.1, pooling: Pooling = "pooler", textPair: boolean | null = null): HeadConfig {
   if (kind === "regression" && labels.length !== 1) throw new ConfigError(`head: expected one output for regression, got ${labels.length} labels`);
   if (kind !== "regression" && labels.length < 2 && kind !== "multilabel") {
     throw new ConfigError(`head: expected at least 2 labels for ${kind}, got ${labels.length}`);
@@ -22,5 +24,5 @@ export function headConfig(kind: HeadKind, labels: readonly string[], dropout = 
   if (new Set(labels).size !== labels.length) throw new ConfigError(`head: expected distinct labels, got ${labels.join(", ")}`);
   if (!(dropout >= 0 && dropout < 1)) throw new ConfigError(`head: expected dropout in [0,1), got ${dropout}`);
   if (!POOLINGS.includes(pooling)) throw new ConfigError(`head: expected pooling ${POOLINGS.join(" or ")}, got ${JSON.stringify(pooling)}`);
-  return Object.freeze({ kind, labels: [...labels], dropout, pooling });
+  return Object.freeze({ kind, labels: [...labels], dropout, pooling, textPair });
 }

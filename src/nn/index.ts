@@ -2,9 +2,10 @@
 export { Dropout } from "./dropout.js";
 export { Embedding } from "./embedding.js";
 export { filled, normal, truncatedNormal, uniform } from "./init.js";
-export type { Insertion, InsertionPointName, InsertionProvider } from "./insertion.js";
+export { INSERTION_POINTS, type Insertion, type InsertionPointName, type Insertions, type NormSite } from "./insertion.js";
 export { LayerNorm } from "./layernorm.js";
 export { Linear, type LinearInit } from "./linear.js";
 export { Module, type ForwardContext } from "./module.js";
 export { ModuleList } from "./module-list.js";
+export { Routing, rowsOf, type RouteGroup } from "./routing.js";
 export { MASKED_SCORE, paddingMask } from "./padding-mask.js";

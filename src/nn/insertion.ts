@@ -1,18 +1,25 @@
-// Named insertion points: where a model lets something else (an adapter) transform a sublayer's output.
-// Models call `insertions.at(layer, point)` and apply what comes back; adapters implement the provider and
-// never import a model. This keeps `if (adapter)` out of the model code.
+// What an adapter may change in an encoder it runs in, by name of the place: a transform at an insertion
+// point, and its own LayerNorm in place of the base's at a norm site. Models ask and apply what comes back;
+// adapters implement the interface and never import a model. This keeps `if (adapter)` out of model code.
 import type { Tensor } from "../autograd/index.js";
+import type { LayerNorm } from "./layernorm.js";
 import type { ForwardContext } from "./module.js";
 
 /** afterAttention: the attention output projection + dropout, before LayerNorm(. + input).
  *  afterFfn: the FFN output projection + dropout, before LayerNorm(. + attention output). */
 export type InsertionPointName = "afterAttention" | "afterFfn";
+export const INSERTION_POINTS: readonly InsertionPointName[] = ["afterAttention", "afterFfn"];
+
+/** The encoder's LayerNorms: the embeddings' and, in each layer, the one that closes each insertion point's sublayer. */
+export type NormSite = "embeddings" | { readonly layer: number; readonly point: InsertionPointName };
 
 export interface Insertion {
   /** h (B,T,H) -> (B,T,H) */
   forward(h: Tensor, ctx: ForwardContext): Tensor;
 }
 
-export interface InsertionProvider {
+export interface Insertions {
   at(layer: number, point: InsertionPointName): Insertion | null;
+  /** The LayerNorm to run at a site instead of the base's (adapter-bert trains its own copies); null keeps the base's. */
+  norm(site: NormSite): LayerNorm | null;
 }

@@ -1,8 +1,5 @@
 // Training: what trains, the optimizer and schedule, the loop with checkpoints and resume, evaluation,
-// metrics, tasks, adapter folders and reports.
-export {
-  attachAdapter, copyWeights, loadAdapterFolder, loadHeadWeights, saveAdapterFolder, type LoadedAdapter,
-} from "./adapter-folder.js";
+// metrics, tasks and reports.
 export { loadCheckpoint, saveCheckpoint, type LoadedCheckpoint, type TrainerPosition, type TrainerState } from "./checkpoint.js";
 export { clipGradNorm } from "./clip.js";
 export { evaluate, type EvalResult, type Prediction } from "./evaluate.js";
@@ -15,7 +12,7 @@ export { layerDecayScale } from "./optim/layer-decay.js";
 export { escapeHtml, lineChart, writeReport, type RunSummary } from "./report.js";
 export { learningRate, schedule, type Schedule, type ScheduleKind } from "./schedule.js";
 export { TaskModel, type TrainableModel } from "./task-model.js";
-export { resolveTask, type ResolvedTask, type TaskSpec } from "./tasks.js";
+export { resolveTask, type InlineExample, type ResolvedTask, type TaskSpec } from "./tasks.js";
 export {
-  applyTrainMode, countParameters, TRAIN_MODES, type NamedTensor, type ParameterCounts, type ParameterGroups, type TrainMode,
+  adapterPartsFor, applyTrainMode, countParameters, TRAIN_MODES, trainsEncoder, type NamedTensor, type ParameterCounts, type ParameterGroups, type TrainMode,
 } from "./trainable.js";

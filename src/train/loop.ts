@@ -1,8 +1,9 @@
 // The training loop: length-bucketed batches, dropout on, gradient accumulation, global-norm clipping,
 // Adam with a warmup schedule, evaluation on dev keeping the best, checkpoints every N steps, exact resume.
 //
-// Repeatability: the data order of epoch e comes from Rng(seed, e) and dropout from one Rng whose state is
-// checkpointed, so a run killed and resumed ends with the same weights as an uninterrupted one.
+// Repeatability: the data order of epoch e comes from the stream Rng(seed).fork("order/e") and dropout from
+// the stream fork("dropout"), whose state is checkpointed, so a run killed and resumed ends with the same
+// weights as an uninterrupted one.
 import { scale, type Engine } from "../autograd/index.js";
 import { batchOrder, collate, type EncodedExample, type TaskKind } from "../data/index.js";
 import { EngineError } from "../errors.js";
@@ -89,7 +90,8 @@ export async function runTraining(args: LoopArgs): Promise<History> {
   const totalSteps = stepsPerEpoch * config.epochs;
   const sched = schedule(config.schedule, config.lr, totalSteps, config.warmupProportion);
   const adam = new Adam(trainable, { variant: config.optimizer, weightDecay: config.weightDecay, lrScale: args.lrScale });
-  const dropoutRng = new Rng(config.seed);
+  const seedRng = new Rng(config.seed);
+  const dropoutRng = seedRng.fork("dropout");
   const params = trainable.map(([, t]) => t);
   let position = { step: 0, epoch: 0, batch: 0 };
   let history: History = { steps: [], evals: [], best: null };
@@ -130,7 +132,7 @@ export async function runTraining(args: LoopArgs): Promise<History> {
   const ctx = { training: true, rng: dropoutRng };
   const stopAt = Math.min(totalSteps, config.maxSteps ?? totalSteps);
   while (position.epoch < config.epochs && position.step < stopAt) {
-    const order = batchOrder(train, config.batchSize, new Rng(config.seed * 1_000_003 + position.epoch));
+    const order = batchOrder(train, config.batchSize, seedRng.fork(`order/${position.epoch}`));
     while (position.batch < order.length && position.step < stopAt) {
       for (const p of params) p.zeroGrad();
       const group = order.slice(position.batch, position.batch + config.gradAccumulation);
@@ -169,7 +171,8 @@ export async function runTraining(args: LoopArgs): Promise<History> {
       await checkpoint();
     }
   }
+  // every run ends evaluated (and, through onBest, saved), however short: --max-steps below one epoch included
   const lastEval = history.evals.at(-1);
-  if (config.evalEverySteps !== null && position.step > 0 && lastEval?.step !== position.step) await evaluateDev(position.epoch - 1);
+  if (position.step > 0 && lastEval?.step !== position.step) await evaluateDev(Math.max(0, position.batch > 0 ? position.epoch : position.epoch - 1));
   return history;
 }

@@ -2,6 +2,7 @@
 //   glue   a GLUE task by name from a GLUE data folder (<dir>/<TASK>/{train,dev}.tsv)
 //   file   a generic TSV/CSV/JSONL pair of files with column options
 //   conll  CoNLL-2003 style token files (tagging, entity-level F1)
+//   inline examples given in memory (the library's train({ train, dev })), any task kind
 import {
   glueTask, labelsFromExamples, readConll, readGlue, readTextExamples, type ReadResult, type TaggedExample, type TextExample,
   type TextReadOptions,
@@ -13,17 +14,59 @@ import type { Prediction } from "./evaluate.js";
 import type { Score } from "./loop.js";
 import { accuracy, binaryF1, entityF1, looseMicroF1, matthewsCorrcoef, pearson, spearman } from "./metrics.js";
 
-/** skipMalformed: skip (and count) malformed rows instead of stopping at the first. */
-export type TaskSpec = { skipMalformed?: boolean } & (
+/**
+ * skipMalformed: skip (and count) malformed rows instead of stopping at the first. labels: the label list
+ * (an adapter's, when scoring it), instead of the labels found in the training data; a conll task given
+ * labels needs no training file.
+ */
+export type TaskSpec = { skipMalformed?: boolean; labels?: readonly string[] } & (
   | { source: "glue"; name: string; dataDir: string }
   | { source: "file"; name: string; trainFile: string; devFile?: string; read: TextReadOptions; kind: Exclude<TaskKind, "tagging"> }
-  | { source: "conll"; name: string; trainFile: string; devFile?: string });
+  | { source: "conll"; name: string; trainFile?: string; devFile?: string }
+  | { source: "inline"; name: string; kind: TaskKind; train: readonly InlineExample[]; dev?: readonly InlineExample[] });
+
+/** An example given in memory: a text (and pair) with its label, or words with their tags (tagging). */
+export type InlineExample =
+  | { readonly text: string; readonly textPair?: string; readonly label: string | number | readonly string[] }
+  | { readonly words: readonly string[]; readonly tags: readonly string[] };
+
+const TASK_KINDS: readonly TaskKind[] = ["classification", "multilabel", "regression", "tagging"];
+
+/** Inline examples -> what a file reader would return, checked field by field ("train[3].label"). */
+function readInline(examples: readonly InlineExample[], split: string, kind: TaskKind): ReadResult<TextExample> | ReadResult<TaggedExample> {
+  if (!Array.isArray(examples) || examples.length === 0) throw new ConfigError(`${split}: expected a non-empty array of examples, got ${Array.isArray(examples) ? "none" : typeof examples}`);
+  const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+  if (kind === "tagging") {
+    return {
+      file: split, skipped: [], examples: examples.map((x, i) => {
+        const ex = x as { words?: unknown; tags?: unknown };
+        if (!strings(ex.words) || !strings(ex.tags) || ex.words.length !== ex.tags.length || ex.words.length === 0) {
+          throw new ConfigError(`${split}[${i}]: expected { words: string[], tags: string[] } of one non-zero length, got ${JSON.stringify(x)?.slice(0, 80)}`);
+        }
+        return { words: [...ex.words], tags: [...ex.tags], line: i + 1 };
+      }),
+    };
+  }
+  return {
+    file: split, skipped: [], examples: examples.map((x, i) => {
+      const ex = x as { text?: unknown; textPair?: unknown; label?: unknown };
+      if (typeof ex.text !== "string") throw new ConfigError(`${split}[${i}].text: expected a string, got ${JSON.stringify(ex.text)?.slice(0, 80)}`);
+      if (ex.textPair !== undefined && typeof ex.textPair !== "string") throw new ConfigError(`${split}[${i}].textPair: expected a string, got ${JSON.stringify(ex.textPair)?.slice(0, 80)}`);
+      const label = ex.label;
+      const ok = kind === "regression" ? typeof label === "number" && Number.isFinite(label) : kind === "multilabel" ? strings(label) : typeof label === "string";
+      if (!ok) throw new ConfigError(`${split}[${i}].label: expected ${kind === "regression" ? "a finite number" : kind === "multilabel" ? "an array of label strings" : "a label string"} for a ${kind} task, got ${JSON.stringify(label)?.slice(0, 80)}`);
+      return { textA: ex.text, textB: ex.textPair, label: strings(label) ? [...label] : (label as string | number), line: i + 1 };
+    }),
+  };
+}
 
 export interface ResolvedTask {
   name: string;
   kind: TaskKind;
   labels: string[]; // ["score"] for regression
   primaryMetric: string;
+  /** Whether the examples are text pairs (a head trained on them then expects pairs). */
+  textPair: boolean;
   encode(tokenizer: Tokenizer, maxLength: number): { train: EncodedExample[]; dev: EncodedExample[] | null };
   score(predictions: readonly Prediction[], dev: readonly EncodedExample[]): Score;
   /** Skipped malformed rows, per file, when reading with skipMalformed. */
@@ -84,14 +127,19 @@ function taggingScore(labels: readonly string[]) {
 }
 
 export function resolveTask(spec: TaskSpec): ResolvedTask {
-  if (spec.source === "conll") {
+  if (spec.source === "inline" && !TASK_KINDS.includes(spec.kind)) throw new ConfigError(`task: unknown kind ${JSON.stringify(spec.kind)}; expected one of ${TASK_KINDS.join(", ")}`);
+  if (spec.source === "conll" || (spec.source === "inline" && spec.kind === "tagging")) {
     const skipMalformed = spec.skipMalformed ?? false;
-    const train = readConll(spec.trainFile, { skipMalformed });
-    const dev = spec.devFile ? readConll(spec.devFile, { skipMalformed }) : null;
-    const labels = labelsFromExamples(train.examples);
+    const read = (file: string): ReadResult<TaggedExample> => readConll(file, { skipMalformed });
+    if (spec.source === "conll" && !spec.trainFile && !spec.labels) throw new ConfigError(`task conll: expected a training file (or the labels), got neither`);
+    const train = spec.source === "conll"
+      ? (spec.trainFile ? read(spec.trainFile) : { file: "(no training file)", examples: [], skipped: [] })
+      : readInline(spec.train, "train", "tagging") as ReadResult<TaggedExample>;
+    const dev = spec.source === "conll" ? (spec.devFile ? read(spec.devFile) : null) : spec.dev ? readInline(spec.dev, "dev", "tagging") as ReadResult<TaggedExample> : null;
+    const labels = spec.labels ? [...spec.labels] : labelsFromExamples(train.examples);
     const ids = new Map(labels.map((l, i) => [l, i]));
     return {
-      name: spec.name, kind: "tagging", labels, primaryMetric: "f1",
+      name: spec.name, kind: "tagging", labels, primaryMetric: "f1", textPair: false,
       skipped: [...train.skipped.map((x) => ({ file: train.file, ...x })), ...(dev?.skipped ?? []).map((x) => ({ file: dev?.file ?? "", ...x }))],
       encode: (tokenizer, maxLength) => ({
         train: encodeTagged(tokenizer, taggedInputs(train), ids, maxLength),
@@ -113,6 +161,12 @@ export function resolveTask(spec: TaskSpec): ResolvedTask {
     kind = task.labels === null ? "regression" : "classification";
     labels = task.labels === null ? ["score"] : [...task.labels];
     metricNames = GLUE_METRICS[task.name] ?? ["accuracy"];
+  } else if (spec.source === "inline") {
+    kind = spec.kind as Exclude<TaskKind, "tagging">;
+    train = readInline(spec.train, "train", kind) as ReadResult<TextExample>;
+    dev = spec.dev ? readInline(spec.dev, "dev", kind) as ReadResult<TextExample> : null;
+    labels = kind === "regression" ? ["score"] : labelsFromExamples(train.examples);
+    metricNames = kind === "classification" ? ["accuracy", "f1", "mcc"] : [];
   } else {
     const read = { ...spec.read, skipMalformed: spec.skipMalformed };
     train = readTextExamples(spec.trainFile, read);
@@ -121,6 +175,7 @@ export function resolveTask(spec: TaskSpec): ResolvedTask {
     labels = kind === "regression" ? ["score"] : labelsFromExamples(train.examples);
     metricNames = kind === "classification" ? ["accuracy", "f1", "mcc"] : [];
   }
+  if (spec.labels && kind !== "regression") labels = [...spec.labels];
   if (kind !== "regression" && labels.length < 2) throw new ConfigError(`${train.file}: expected at least 2 labels in the training data, got ${labels.join(", ") || "none"}`);
   const ids = new Map(labels.map((l, i) => [l, i]));
   const score = kind === "regression" ? regressionScore : kind === "multilabel" ? multilabelScore : classificationScore(metricNames, labels);
@@ -128,6 +183,7 @@ export function resolveTask(spec: TaskSpec): ResolvedTask {
   const devResult = dev;
   return {
     name: spec.name, kind, labels, primaryMetric: kind === "regression" ? "pearson" : kind === "multilabel" ? "f1" : metricNames[0],
+    textPair: train.examples.some((x) => x.textB !== undefined),
     skipped: [...train.skipped.map((s) => ({ file: trainResult.file, ...s })), ...(dev?.skipped ?? []).map((s) => ({ file: devResult?.file ?? "", ...s }))],
     encode: (tokenizer, maxLength) => ({
       train: encodeText(tokenizer, textInputs(trainResult), kind, ids, maxLength),

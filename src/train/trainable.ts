@@ -1,10 +1,13 @@
-// What trains, explicitly. Given the base encoder's, the adapters' and the head's named parameters, a mode
-// sets requiresGrad on each and returns the trainable list (printed by the CLI):
-//   adapters        adapters + every LayerNorm (embedding LayerNorm included) + head; pooler frozen (adapter-bert)
-//   full            everything (full fine-tuning)
+// What trains, explicitly. A mode decides what a new adapter holds (adapterSpecFor) and which encoder weights
+// train; given the encoder's, the adapter's and the head's named parameters, applyTrainMode sets requiresGrad
+// on each and returns the trainable list (printed by the CLI):
+//   adapters        bottlenecks + the adapter's copies of every LayerNorm (embeddings' included) + head;
+//                   the pooler stays frozen (adapter-bert)
+//   full            every encoder weight + head (full fine-tuning, of an encoder the run owns)
 //   head-only       the head alone
-//   layernorm-only  every LayerNorm + head
+//   layernorm-only  the adapter's LayerNorm copies + head
 //   top-layers      the top k transformer layers + pooler + head (the paper's "fine-tune top layers" baseline)
+import type { AdapterSpec, BottleneckConfig } from "../adapters/index.js";
 import type { Tensor } from "../autograd/index.js";
 import { ConfigError } from "../errors.js";
 
@@ -26,12 +29,20 @@ export interface ParameterCounts {
   head: number;
 }
 
-const isLayerNorm = (name: string): boolean => /(^|\.)norm\.(weight|bias)$/.test(name);
-
 const layerIndex = (name: string): number | null => {
   const match = /^encoder\.layers\.(\d+)\./.exec(name);
   return match ? Number(match[1]) : null;
 };
+
+/** Whether a mode trains encoder weights (then the run trains its own copy of the encoder, never the shared one). */
+export function trainsEncoder(mode: TrainMode): boolean {
+  return mode === "full" || mode === "top-layers";
+}
+
+/** What a new adapter trained in `mode` holds besides its head. */
+export function adapterPartsFor(mode: TrainMode, bottleneck: BottleneckConfig): Omit<AdapterSpec, "head"> {
+  return { bottleneck: mode === "adapters" ? bottleneck : null, layerNorms: mode === "adapters" || mode === "layernorm-only" };
+}
 
 /** topLayers: k for "top-layers" mode. */
 export function applyTrainMode(mode: TrainMode, groups: ParameterGroups, options: { topLayers?: number } = {}): NamedTensor[] {
@@ -43,11 +54,10 @@ export function applyTrainMode(mode: TrainMode, groups: ParameterGroups, options
     throw new ConfigError(`train mode "top-layers": expected 1 <= top layers <= ${numLayers}, got ${k}`);
   }
   const trains = (group: keyof ParameterGroups, name: string): boolean => {
-    if (group === "head") return true;
-    if (group === "adapters") return mode === "adapters" || mode === "full";
+    if (group !== "base") return true; // the adapter holds exactly what its mode trains
     if (mode === "full") return true;
     if (mode === "top-layers") return (layerIndex(name) ?? -1) >= numLayers - k || name.startsWith("pooler.");
-    return (mode === "adapters" || mode === "layernorm-only") && isLayerNorm(name);
+    return false;
   };
   const trainable: NamedTensor[] = [];
   for (const group of ["base", "adapters", "head"] as const) {

@@ -7,14 +7,14 @@ import { readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { AdapterSet, bottleneckConfig, fromAdapterHubName, toAdapterHubName } from "../../src/adapters/index.js";
+import { Adapter, bottleneckConfig, copyWeights, fromAdapterHubName, toAdapterHubName } from "../../src/adapters/index.js";
 import { Engine, type Tensor } from "../../src/autograd/index.js";
-import { fromHubHeadName, headConfig, TaskHead, toHubHeadName, type HeadKind, type Labels } from "../../src/heads/index.js";
+import { fromHubHeadName, headConfig, toHubHeadName, type HeadKind, type Labels } from "../../src/heads/index.js";
 import { readSafetensors, toFloat32, type TensorRecord } from "../../src/io/index.js";
 import { refBackend, type Backend } from "../../src/kernels/index.js";
 import { BertModel, fromHfConfig, hfName, mapCheckpoint } from "../../src/models/index.js";
 import { Rng } from "../../src/rng.js";
-import { copyWeights } from "../../src/train/adapter-folder.js";
+import { Routing } from "../../src/nn/index.js";
 import { clipGradNorm } from "../../src/train/clip.js";
 import { Adam } from "../../src/train/optim/adam.js";
 import { learningRate, schedule } from "../../src/train/schedule.js";
@@ -52,29 +52,30 @@ function build(f: Fixture, backend: Backend) {
   const base = mapCheckpoint(records.filter((r) => !/^(out|grad|step3)\./.test(r.name) && !/adapters\.|^heads\.|^(input_ids|token_type_ids|attention_mask|labels)$/.test(r.name)), config);
   encoder.loadWeights(base.params);
 
-  const adapters = new AdapterSet(e, config.hiddenSize, config.numLayers);
   const method = f.meta.adapter_method;
-  if (method === "houlsby" || method === "pfeiffer") {
-    const adapter = adapters.add("task", bottleneckConfig(method, { bottleneckSize: Number(f.meta.adapter_size) }, config.hiddenSize, config.numLayers));
+  const mode = f.meta.mode as TrainMode;
+  const kind = f.meta.head_type as HeadKind;
+  const numLabels = Number(f.meta.num_labels);
+  const labels = kind === "regression" ? ["score"] : Array.from({ length: numLabels }, (_, i) => String(i));
+  // the adapter holds what the fixture trains: its bottleneck, its LayerNorm copies in adapter mode (in full
+  // fine-tuning the encoder's own LayerNorms train), and the head
+  const bottleneck = method === "houlsby" || method === "pfeiffer" ? bottleneckConfig(method, { bottleneckSize: Number(f.meta.adapter_size) }, config.hiddenSize, config.numLayers) : null;
+  const adapter = new Adapter(e, "task", encoder, { bottleneck, layerNorms: mode === "adapters", head: headConfig(kind, labels, 0) }, { bottleneck: new Rng(0), head: new Rng(0) });
+  if (adapter.bottleneck) {
     const weights = new Map<string, Float32Array>();
     for (const r of records) {
       const n = fromAdapterHubName("task", r.name);
       if (n) weights.set(n, r.data);
     }
-    copyWeights(adapter.namedParameters(), weights, "fixture adapter");
+    copyWeights(adapter.bottleneck.namedParameters(), weights, "fixture adapter");
   }
-  const kind = f.meta.head_type as HeadKind;
-  const numLabels = Number(f.meta.num_labels);
-  const labels = kind === "regression" ? ["score"] : Array.from({ length: numLabels }, (_, i) => String(i));
-  const head = new TaskHead(e, headConfig(kind, labels, 0), config.hiddenSize, new Rng(0));
   const headWeights = new Map<string, Float32Array>();
   for (const r of records) {
     const n = fromHubHeadName("task", r.name);
     if (n) headWeights.set(n, r.data);
   }
-  copyWeights(head.namedParameters(), headWeights, "fixture head");
-  const model = new TaskModel(encoder, adapters, head);
-  if (adapters.names().length) model.activate("task");
+  copyWeights(adapter.head.namedParameters(), headWeights, "fixture head");
+  const model = new TaskModel(encoder, adapter);
 
   const prefix = config.modelType;
   // our parameter name -> the fixture's
@@ -87,7 +88,7 @@ function build(f: Fixture, backend: Backend) {
   const input = { ids: intsOf(f, "input_ids"), typeIds: intsOf(f, "token_type_ids"), attentionMask: intsOf(f, "attention_mask"), batchSize: B, seqLength: T };
   const labelRecord = f.byName.get("labels");
   const batchLabels: Labels = labelRecord?.dtype === "I32" ? { kind: "classes", ids: labelRecord.data } : { kind: "values", values: tensorOf(f, "labels") };
-  return { e, model, input, batchLabels, fixtureName, mode: f.meta.mode as TrainMode };
+  return { e, model, input, batchLabels, fixtureName, mode };
 }
 
 function checkCase(file: string, backend: Backend): void {
@@ -100,7 +101,7 @@ function checkCase(file: string, backend: Backend): void {
     const zeroInExact = new Set(JSON.parse(f.meta.zero_in_exact_arithmetic ?? "[]") as string[]);
 
     // forward and loss
-    const enc = model.encoder.forward(input, ctx);
+    const enc = model.encoder.forward(input, ctx, { routing: Routing.uniform(input.batchSize, model.adapter) });
     for (const [name, t] of [["out.last_hidden", enc.lastHidden], ["out.pooled", enc.pooled]] as [string, Tensor][]) {
       const { abs } = tensorDiff(t.data, tensorOf(f, name));
       assert.ok(abs <= 1e-4, `${name}: max abs diff ${abs}`);

@@ -1,10 +1,10 @@
 // Layer-wise learning-rate decay: which rate each real parameter of a task model gets, and that Adam applies it.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { AdapterSet, bottleneckConfig } from "../../src/adapters/index.js";
+import { Adapter, bottleneckConfig } from "../../src/adapters/index.js";
 import { Engine } from "../../src/autograd/index.js";
 import { ConfigError } from "../../src/errors.js";
-import { headConfig, TaskHead } from "../../src/heads/index.js";
+import { headConfig } from "../../src/heads/index.js";
 import { refBackend } from "../../src/kernels/index.js";
 import { BertModel, fromHfConfig } from "../../src/models/index.js";
 import { Rng } from "../../src/rng.js";
@@ -18,10 +18,9 @@ const config = fromHfConfig({
 describe("layer-wise learning-rate decay", () => {
   it("gives the embeddings decay^(L+1), layer i (and its adapters) decay^(L-i), and the pooler and head the full rate", () => {
     const e = new Engine({ backend: refBackend });
-    const adapters = new AdapterSet(e, 8, 3);
-    adapters.add("t", bottleneckConfig("houlsby", { bottleneckSize: 2 }, 8, 3));
-    adapters.active = "t";
-    const model = new TaskModel(new BertModel(e, config), adapters, new TaskHead(e, headConfig("classification", ["a", "b"], 0.1, "mean"), 8, new Rng(1)));
+    const base = new BertModel(e, config);
+    const spec = { bottleneck: bottleneckConfig("houlsby", { bottleneckSize: 2 }, 8, 3), layerNorms: true, head: headConfig("classification", ["a", "b"], 0.1, "mean") };
+    const model = new TaskModel(base, new Adapter(e, "t", base, spec, { bottleneck: new Rng(0), head: new Rng(1) }));
     const groups = model.parameterGroups();
     const scale = layerDecayScale(3, 0.5);
     const scales = new Map([...groups.base, ...groups.adapters, ...groups.head].map(([name]) => [name, scale(name)]));

@@ -5,10 +5,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { AdapterSet, bottleneckConfig } from "../../src/adapters/index.js";
+import { Adapter, bottleneckConfig } from "../../src/adapters/index.js";
 import { Engine } from "../../src/autograd/index.js";
 import type { EncodedExample } from "../../src/data/index.js";
-import { headConfig, TaskHead } from "../../src/heads/index.js";
+import { headConfig } from "../../src/heads/index.js";
 import { BertModel, fromHfConfig } from "../../src/models/index.js";
 import { Rng } from "../../src/rng.js";
 import { runTraining, TrainingDivergedError, type LoopConfig } from "../../src/train/loop.js";
@@ -38,10 +38,8 @@ function dataset(n: number, seed: number): EncodedExample[] {
 function setup() {
   const e = new Engine({ backend: testBackend() });
   const encoder = new BertModel(e, config, { seed: 1 });
-  const adapters = new AdapterSet(e, 16, 2);
-  adapters.add("task", bottleneckConfig("houlsby", { bottleneckSize: 4 }, 16, 2), 2);
-  const model = new TaskModel(encoder, adapters, new TaskHead(e, headConfig("classification", ["0", "1"]), 16, new Rng(3)));
-  model.activate("task");
+  const spec = { bottleneck: bottleneckConfig("houlsby", { bottleneckSize: 4 }, 16, 2), layerNorms: true, head: headConfig("classification", ["0", "1"]) };
+  const model = new TaskModel(encoder, new Adapter(e, "task", encoder, spec, { bottleneck: new Rng(2), head: new Rng(3) }));
   const trainable = applyTrainMode("adapters", model.parameterGroups());
   return { e, model, trainable };
 }
@@ -91,7 +89,7 @@ describe("training loop", () => {
     await run(dir, 2);
     const before = readFileSync(join(dir, "latest.json"), "utf8");
     const s = setup();
-    s.model.head.classifier.weight.data[0] = Number.NaN;
+    s.model.adapter.head.classifier.weight.data[0] = Number.NaN;
     await assert.rejects(runTraining({
       engine: s.e, model: s.model, trainable: s.trainable, train, dev, kind: "classification", padId: 0, score: accuracy,
       config: loopConfig, checkpointDir: dir, resume: false,

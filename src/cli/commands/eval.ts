@@ -1,10 +1,6 @@
 // adapterkit eval: score a saved adapter (with its head) on a task's dev split, or on its training split.
 import type { Command } from "commander";
-import { batchOrder, collate } from "../../data/index.js";
-import { ConfigError } from "../../errors.js";
-import { evaluate, resolveTask } from "../../train/index.js";
-import { integer, log, openModel } from "../setup.js";
-import { adapterModel } from "./adapter-model.js";
+import { integer, log, openKit } from "../setup.js";
 import { addTaskOptions, taskSpec, type TaskFlags } from "./task-options.js";
 
 interface EvalFlags extends TaskFlags {
@@ -18,22 +14,12 @@ interface EvalFlags extends TaskFlags {
 }
 
 export async function evalCommand(flags: EvalFlags): Promise<void> {
-  const task = resolveTask(taskSpec(flags)); // before the model: a bad flag or row should not wait for it
-  const session = await openModel(flags.model, { lowercase: flags.lowercase, addPrefixSpace: flags.task.toLowerCase() === "conll" ? true : undefined });
-  const { model } = await adapterModel(session, flags.adapterDir);
-  const labels = model.head.config.labels;
-  if (labels.join("\u0000") !== task.labels.join("\u0000")) {
-    throw new ConfigError(`${flags.adapterDir}: expected a head for labels ${task.labels.join(", ")}, got ${labels.join(", ")}`);
-  }
-  const encoded = task.encode(session.tokenizer, flags.maxSeqLength);
-  const all = flags.split === "train" ? encoded.train : encoded.dev;
-  if (!all) throw new ConfigError(`--split ${flags.split}: the task has no such split`);
-  const examples = flags.maxExamples ? all.slice(0, flags.maxExamples) : all;
-  const batches = batchOrder(examples, flags.batchSize, null).map((idx) => collate(idx.map((i) => examples[i]), task.kind, session.tokenizer.specialTokenIds.pad ?? 0));
-  const result = evaluate(session.engine, model, batches, task.kind);
-  const score = task.score(result.predictions, examples);
-  log(`${examples.length} ${flags.split} examples`);
-  console.log(JSON.stringify({ split: flags.split, examples: examples.length, loss: result.loss, ...score.metrics }));
+  const spec = taskSpec(flags, { forEval: true }); // before the model: a bad flag should not wait for it
+  const kit = await openKit(flags.model, { lowercase: flags.lowercase });
+  const adapter = await kit.loadAdapter("eval", flags.adapterDir);
+  const result = kit.evaluate(adapter.name, spec, { split: flags.split, maxExamples: flags.maxExamples, maxSeqLength: flags.maxSeqLength, batchSize: flags.batchSize });
+  log(`${result.examples} ${flags.split} examples`);
+  console.log(JSON.stringify({ split: result.split, examples: result.examples, loss: result.loss, ...result.metrics }));
 }
 
 export function registerEval(program: Command): void {

@@ -35,10 +35,12 @@ export function addTaskOptions(cmd: Command): Command {
 
 const column = (value: string): string | number => (/^\d+$/.test(value) ? Number(value) : value);
 
-export function taskSpec(flags: TaskFlags): TaskSpec {
+/** forEval: scoring a saved adapter, whose head has the labels, so a conll task needs only --dev-file. */
+export function taskSpec(flags: TaskFlags, options: { forEval?: boolean } = {}): TaskSpec {
   const task = flags.task.toLowerCase();
   if (task === "conll") {
-    if (!flags.trainFile) throw new ConfigError("--task conll: expected --train-file (and --dev-file), got none");
+    if (options.forEval && !flags.devFile && !flags.trainFile) throw new ConfigError("--task conll: expected --dev-file, got none");
+    if (!options.forEval && !flags.trainFile) throw new ConfigError("--task conll: expected --train-file (and --dev-file), got none");
     return { source: "conll", name: "conll", trainFile: flags.trainFile, devFile: flags.devFile, skipMalformed: flags.skipMalformed };
   }
   if (task === "file") {

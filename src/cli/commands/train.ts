@@ -1,19 +1,13 @@
-// adapterkit train: a base model + a task -> a trained adapter folder, metrics.json and report.html.
-import { copyFile, mkdir, stat } from "node:fs/promises";
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+// adapterkit train: a base model + a task -> a trained adapter folder, metrics.json and report.html. Parses
+// flags, calls the library's kit.train, and prints progress and the summary.
 import type { Command } from "commander";
-import { AdapterSet, bottleneckConfig, type AdapterActivation } from "../../adapters/index.js";
+import type { AdapterActivation } from "../../adapters/index.js";
+import type { TrainSummary } from "../../api/index.js";
 import { ConfigError } from "../../errors.js";
-import { headConfig, TaskHead, type Pooling } from "../../heads/index.js";
-import { saveHfModel } from "../../models/index.js";
-import { Rng } from "../../rng.js";
-import {
-  applyTrainMode, countParameters, layerDecayScale, resolveTask, runTraining, saveAdapterFolder, TaskModel, TRAIN_MODES, writeReport,
-  type AdamVariant, type LoopConfig, type ScheduleKind, type TrainMode,
-} from "../../train/index.js";
-import { Progress } from "../progress.js";
-import { integer, log, number, openModel } from "../setup.js";
+import type { Pooling } from "../../heads/index.js";
+import { TRAIN_MODES, type AdamVariant, type ScheduleKind, type TrainMode } from "../../train/index.js";
+import { trainWithProgress } from "../run-training.js";
+import { integer, number, openKit } from "../setup.js";
 import { addKnowledgeOptions, parseKnowledge, trainWithKnowledge } from "./kadapter.js";
 import { addTaskOptions, taskSpec, type TaskFlags } from "./task-options.js";
 
@@ -56,115 +50,33 @@ interface TrainFlags extends TaskFlags {
   trainAdapters?: boolean;
 }
 
-async function sizeOf(paths: string[]): Promise<number> {
-  let total = 0;
-  for (const p of paths) if (existsSync(p)) total += (await stat(p)).size;
-  return total;
-}
-
-export async function train(flags: TrainFlags): Promise<void> {
+export async function train(flags: TrainFlags): Promise<TrainSummary | null> {
   const taskName = flags.task.toLowerCase();
   if (taskName === "openentity" || taskName === "tacred") {
     await trainWithKnowledge({
       ...flags, task: taskName, lr: flags.lr ?? 1e-4, knowledge: parseKnowledge(flags.knowledge ?? ""), fusion: flags.fusion ?? "concat",
       freezeEncoder: flags.freezeEncoder ?? false, trainAdapters: flags.trainAdapters ?? false,
     });
-    return;
+    return null;
   }
   if (flags.knowledge) throw new ConfigError(`--knowledge: expected a K-Adapter task (--task openentity or tacred), got "${flags.task}"`);
-  const started = Date.now();
   if (!TRAIN_MODES.includes(flags.mode)) throw new ConfigError(`--mode: unknown "${flags.mode}"; expected one of ${TRAIN_MODES.join(", ")}`);
-  // the data first: a bad flag or row should not wait for a large model to load
-  const task = resolveTask(taskSpec(flags));
-  if (task.skipped.length) {
-    log(`skipped ${task.skipped.length} malformed row(s): ${task.skipped.slice(0, 3).map((x) => `${x.file}:${x.line} (${x.reason})`).join("; ")}${task.skipped.length > 3 ? "; ..." : ""}`);
-  }
-  const session = await openModel(flags.model, { lowercase: flags.lowercase, strict: flags.strict, addPrefixSpace: flags.task.toLowerCase() === "conll" ? true : undefined });
-  const { engine, pretrained, tokenizer } = session;
-  const config = pretrained.config;
-  const encoded = task.encode(tokenizer, flags.maxSeqLength);
-  const trainSet = flags.maxTrainExamples ? encoded.train.slice(0, flags.maxTrainExamples) : encoded.train;
-  const devSet = encoded.dev && flags.maxDevExamples ? encoded.dev.slice(0, flags.maxDevExamples) : encoded.dev;
-  log(`task ${task.name}: ${task.kind}, ${task.labels.length} label(s), ${trainSet.length} train / ${devSet?.length ?? 0} dev examples`);
-
-  const name = (flags.name ?? task.name).replace(/[^A-Za-z0-9_-]/g, "-").toLowerCase();
-  const adapters = new AdapterSet(engine, config.hiddenSize, config.numLayers);
-  if (flags.mode === "adapters") {
-    adapters.add(name, bottleneckConfig(flags.adapter, {
-      bottleneckSize: flags.adapterSize, reductionFactor: flags.reductionFactor, activation: flags.adapterActivation, initScale: flags.initScale,
-      leaveOut: flags.leaveOut,
-    }, config.hiddenSize, config.numLayers), flags.seed);
-  }
-  const head = new TaskHead(engine, headConfig(task.kind, task.labels, 0.1, flags.pooling), config.hiddenSize, new Rng(flags.seed + 1), config.initializerRange);
-  const model = new TaskModel(pretrained.model, adapters, head);
-  if (flags.mode === "adapters") model.activate(name);
-  const groups = model.parameterGroups();
-  const trainable = applyTrainMode(flags.mode, groups, { topLayers: flags.topLayers });
-  const counts = countParameters(groups);
-  const pct = (n: number): string => `${((100 * n) / counts.total).toFixed(2)}%`;
-  log(`parameters: ${counts.total.toLocaleString("en")} total, ${counts.trainable.toLocaleString("en")} trainable (${pct(counts.trainable)}), adapter ${counts.adapter.toLocaleString("en")} (${pct(counts.adapter)}); mode ${flags.mode}`);
-
-  const out = resolve(flags.out);
-  const adapterDir = join(out, "adapter");
-  await mkdir(out, { recursive: true });
-  const loopConfig: LoopConfig = {
-    epochs: flags.epochs, batchSize: flags.batchSize, gradAccumulation: flags.gradAccumulation,
-    lr: flags.lr ?? (flags.mode === "full" || flags.mode === "top-layers" ? 5e-5 : 3e-4), warmupProportion: flags.warmupProportion, schedule: flags.schedule,
-    optimizer: flags.optimizer, weightDecay: flags.weightDecay, clipNorm: 1.0, seed: flags.seed,
-    evalEverySteps: flags.evalEvery ?? null, checkpointEverySteps: flags.checkpointEvery, maxSteps: flags.maxSteps,
-  };
-  const progress = new Progress("train");
-  let progressStarted = false;
-  let bestMetrics: Record<string, number> = {};
-  const changesEncoder = flags.mode === "full" || flags.mode === "top-layers"; // then the model is saved whole
-  const history = await runTraining({
-    engine, model, trainable, train: trainSet, dev: devSet, kind: task.kind, padId: tokenizer.specialTokenIds.pad ?? 0,
-    score: task.score, config: loopConfig, checkpointDir: join(out, "checkpoints"), resume: flags.resume,
-    lrScale: flags.layerDecay === undefined ? undefined : layerDecayScale(config.numLayers, flags.layerDecay),
-    events: {
-      onStep: (s) => {
-        if (!progressStarted) progress.start(s.totalSteps, s.step - 1); // a resumed run starts past step 1
-        progressStarted = true;
-        progress.update({ step: s.step, total: s.totalSteps, loss: s.loss, lr: s.lr, tokens: s.tokens });
-      },
-      onEval: (r, isBest) => {
-        bestMetrics = isBest ? r.metrics : bestMetrics;
-        progress.log(`eval step ${r.step} (epoch ${r.epoch + 1}): ${Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ")}${isBest ? " (best)" : ""}`);
-      },
-      onBest: async () => {
-        if (!changesEncoder) {
-          if (flags.mode !== "head-only") model.keepLayerNorms(name);
-          await saveAdapterFolder(adapterDir, model, name, config);
-        } else {
-          await saveHfModel(join(out, "model"), model.encoder, config);
-          for (const f of ["vocab.txt", "tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt", "special_tokens_map.json"]) {
-            if (existsSync(join(flags.model, f))) await copyFile(join(flags.model, f), join(out, "model", f));
-          }
-          await saveAdapterFolder(adapterDir, model, name, config);
-        }
-      },
+  const spec = taskSpec(flags);
+  const kit = await openKit(flags.model, { lowercase: flags.lowercase, strict: flags.strict });
+  const summary = await trainWithProgress(kit, {
+    adapter: (flags.name ?? spec.name).replace(/[^A-Za-z0-9_-]/g, "-").toLowerCase(),
+    task: spec,
+    out: flags.out,
+    options: {
+      mode: flags.mode, adapter: flags.adapter, adapterSize: flags.adapterSize, reductionFactor: flags.reductionFactor,
+      adapterActivation: flags.adapterActivation, initScale: flags.initScale, leaveOut: flags.leaveOut, pooling: flags.pooling,
+      topLayers: flags.topLayers, lr: flags.lr, epochs: flags.epochs, batchSize: flags.batchSize, gradAccumulation: flags.gradAccumulation,
+      maxSeqLength: flags.maxSeqLength, warmupProportion: flags.warmupProportion, weightDecay: flags.weightDecay, layerDecay: flags.layerDecay,
+      optimizer: flags.optimizer, schedule: flags.schedule, seed: flags.seed, evalEvery: flags.evalEvery, checkpointEvery: flags.checkpointEvery,
+      maxTrainExamples: flags.maxTrainExamples, maxDevExamples: flags.maxDevExamples, maxSteps: flags.maxSteps, resume: flags.resume,
     },
   });
-  progress.stop();
-  if (!devSet) {
-    if (!changesEncoder && flags.mode !== "head-only") model.keepLayerNorms(name);
-    await saveAdapterFolder(adapterDir, model, name, config);
-  }
-
-  const modelFiles = ["model.safetensors", "pytorch_model.bin", "bert_model.ckpt.data-00000-of-00001"].map((f) => join(flags.model, f));
-  const adapterBytes = await sizeOf(["adapter.safetensors", "model_head.safetensors", "adapterkit_layernorms.safetensors", "adapter_config.json", "head_config.json"].map((f) => join(adapterDir, f)));
-  const modelBytes = await sizeOf(modelFiles);
-  const summary = {
-    task: task.name, model: flags.model, mode: flags.mode, adapter: flags.mode === "adapters" ? flags.adapter : null,
-    parameters: counts, config: { ...loopConfig, maxSeqLength: flags.maxSeqLength, trainExamples: trainSet.length, devExamples: devSet?.length ?? 0 },
-    final: bestMetrics, adapterBytes, modelBytes, seconds: (Date.now() - started) / 1000, backend: session.backend.name,
-  };
-  await writeReport(out, summary, history);
-  const mb = (n: number): string => `${(n / 1e6).toFixed(2)} MB`;
-  console.log(`dev ${task.primaryMetric}: ${bestMetrics[task.primaryMetric]?.toFixed(4) ?? "n/a"} (${Object.entries(bestMetrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ")})`);
-  if (changesEncoder) console.log(`model: ${mb(await sizeOf([join(out, "model", "model.safetensors")]))} in ${join(out, "model")}; head in ${adapterDir}`);
-  else console.log(`adapter: ${mb(adapterBytes)} in ${adapterDir}${modelBytes ? ` (base model ${mb(modelBytes)}, ${((100 * adapterBytes) / modelBytes).toFixed(1)}%)` : ""}`);
-  console.log(`report: ${join(out, "report.html")}; metrics: ${join(out, "metrics.json")}`);
+  return summary;
 }
 
 export function registerTrain(program: Command): void {
@@ -201,5 +113,5 @@ export function registerTrain(program: Command): void {
     .option("--lowercase", "lowercase text (a vocab.txt model without tokenizer_config.json)")
     .option("--no-lowercase", "keep case (a cased vocab.txt model)")
     .option("--strict", "refuse checkpoint tensors that are not encoder weights")
-    .action(async (flags: TrainFlags) => train(flags));
+    .action(async (flags: TrainFlags) => { await train(flags); });
 }

@@ -4,12 +4,14 @@
 //         FFN inner -> activation -> FFN output -> dropout -> (afterFfn) -> LayerNorm(. + attention out) ]
 //   pooler: tanh(Linear(h[CLS]))
 // RoBERTa differs only in its config and its position ids (they start after the padding index).
+// The model's own weights are never written after load. What adapters change (insertions, their own
+// LayerNorms) comes in per forward as a Routing: each row of a batch may run a different adapter, or none.
 import { add, attention, reshape, selectTokens, tanh, type Engine, type Tensor } from "../../autograd/index.js";
 import { formatShape } from "../../dtype.js";
 import { FormatError, ShapeError } from "../../errors.js";
 import {
-  Dropout, Embedding, LayerNorm, Linear, Module, ModuleList, paddingMask,
-  type ForwardContext, type InsertionPointName, type InsertionProvider, type LinearInit,
+  Dropout, Embedding, LayerNorm, Linear, Module, ModuleList, paddingMask, Routing,
+  type ForwardContext, type LinearInit,
 } from "../../nn/index.js";
 import { Rng } from "../../rng.js";
 import { activate } from "./activation.js";
@@ -48,13 +50,14 @@ class Embeddings extends Module {
     this.drop = new Dropout(config.hiddenDropout);
   }
 
-  forward(input: EncoderInput, ctx: ForwardContext): Tensor {
+  forward(input: EncoderInput, ctx: ForwardContext, routing: Routing): Tensor {
     const { batchSize: B, seqLength: T } = input;
     const shape = [B, T];
     const positions = positionIds(input, this.config);
     const typeIds = input.typeIds ?? new Int32Array(B * T);
     const sum = add(add(this.word.forward(input.ids, shape), this.position.forward(positions, shape)), this.tokenType.forward(typeIds, shape));
-    return this.drop.forward(this.norm.forward(sum), ctx);
+    const normed = routing.map([sum], (ins, [s]) => (ins?.norm("embeddings") ?? this.norm).forward(s));
+    return this.drop.forward(normed, ctx);
   }
 }
 
@@ -144,11 +147,18 @@ export class TransformerLayer extends Module {
     this.ffn = this.child("ffn", new FeedForward(e, config, init));
   }
 
-  /** x (B,T,H), mask (B,T) additive or null -> (B,T,H); insertions run at the layer's insertion points. */
-  forward(x: Tensor, mask: Tensor | null, ctx: ForwardContext, insertions: InsertionProvider | null = null): Tensor {
-    const insert = (point: InsertionPointName, h: Tensor): Tensor => insertions?.at(this.index, point)?.forward(h, ctx) ?? h;
-    const attended = this.attn.norm.forward(add(insert("afterAttention", this.attn.forward(x, mask, ctx)), x));
-    return this.ffn.norm.forward(add(insert("afterFfn", this.ffn.forward(attended, ctx)), attended));
+  /** x (B,T,H), mask (B,T) additive or null -> (B,T,H); each row's adapter (routing) runs at the insertion points. */
+  forward(x: Tensor, mask: Tensor | null, ctx: ForwardContext, routing: Routing = Routing.uniform(x.shape[0], null)): Tensor {
+    const layer = this.index;
+    // sublayer output h and residual r of one group's rows -> that group's LayerNorm(insertion(h) + r)
+    const attended = routing.map([this.attn.forward(x, mask, ctx), x], (ins, [h, r]) => {
+      const point = "afterAttention";
+      return (ins?.norm({ layer, point }) ?? this.attn.norm).forward(add(ins?.at(layer, point)?.forward(h, ctx) ?? h, r));
+    });
+    return routing.map([this.ffn.forward(attended, ctx), attended], (ins, [h, r]) => {
+      const point = "afterFfn";
+      return (ins?.norm({ layer, point }) ?? this.ffn.norm).forward(add(ins?.at(layer, point)?.forward(h, ctx) ?? h, r));
+    });
   }
 }
 
@@ -156,8 +166,6 @@ export class BertModel extends Module {
   readonly embeddings: Embeddings;
   readonly layers: ModuleList<TransformerLayer>;
   readonly pooler: Linear;
-  /** What runs at the insertion points (adapters); null for the plain encoder. */
-  insertions: InsertionProvider | null = null;
 
   constructor(readonly engine: Engine, readonly config: BertConfig, options: { seed?: number } = {}) {
     super();
@@ -168,19 +176,22 @@ export class BertModel extends Module {
     this.pooler = this.child("pooler", new Linear(engine, config.hiddenSize, config.hiddenSize, { rng, std: config.initializerRange }));
   }
 
-  forward(input: EncoderInput, ctx: ForwardContext, options: { hiddenStates?: boolean } = {}): EncoderOutput {
+  /** routing: which adapter each row runs (default: none, the plain encoder). */
+  forward(input: EncoderInput, ctx: ForwardContext, options: { hiddenStates?: boolean; routing?: Routing } = {}): EncoderOutput {
     const { batchSize: B, seqLength: T } = input;
+    const routing = options.routing ?? Routing.uniform(B, null);
+    if (routing.batchSize !== B) throw new ShapeError(`${this.config.modelType}: expected a routing for ${B} rows, got ${routing.batchSize}`);
     if (input.ids.length !== B * T || (input.typeIds && input.typeIds.length !== B * T) || (input.attentionMask && input.attentionMask.length !== B * T)) {
       throw new ShapeError(`${this.config.modelType}: expected ids, typeIds and attentionMask of B·T = ${B}·${T} = ${B * T}, got ${input.ids.length}, ${input.typeIds?.length ?? "-"}, ${input.attentionMask?.length ?? "-"}`);
     }
     const mask = paddingMask(this.engine, input.attentionMask, B, T);
     // without a tape nothing reads a layer's intermediates once it has run: free them layer by layer
     const stage = (fn: () => Tensor): Tensor => (this.engine.isGradEnabled ? fn() : this.engine.freeIntermediates(fn));
-    let h = stage(() => this.embeddings.forward(input, ctx));
+    let h = stage(() => this.embeddings.forward(input, ctx, routing));
     const hiddenStates = options.hiddenStates ? [h] : null;
     for (const layer of this.layers.items) {
       const x = h;
-      h = stage(() => layer.forward(x, mask, ctx, this.insertions));
+      h = stage(() => layer.forward(x, mask, ctx, routing));
       hiddenStates?.push(h);
     }
     const cls = reshape(selectTokens(h, new Int32Array(B), 1), [B, this.config.hiddenSize]);

@@ -1,0 +1,232 @@
+// The AdapterKit class: what a Node developer imports. One frozen base model and its tokenizer, any number of
+// named adapters over it, predictions that batch rows of many adapters into one forward, and training that
+// returns its summary. The CLI, the experiments and the server are thin callers of this class.
+//
+//   const kit = await AdapterKit.load("MODEL_DIR");
+//   await kit.loadAdapter("sentiment", "runs/sst2/adapter");
+//   const out = await kit.predict("sentiment", ["a gem of a film"]);
+import { Engine } from "../autograd/index.js";
+import { AdapterSet, forwardAdapters, loadAdapter, type Adapter, type AdapterInfo } from "../adapters/index.js";
+import { batchOrder, collate } from "../data/index.js";
+import { ConfigError } from "../errors.js";
+import { loadBackend, type BackendChoice } from "../kernels/index.js";
+import { loadPretrained, type BertConfig, type BertModel } from "../models/index.js";
+import { pipelineFor, type PipelineRow, type PredictInput, type PredictResult } from "../pipelines/index.js";
+import { Rng } from "../rng.js";
+import { loadTokenizer, type Tokenizer } from "../tokenize/index.js";
+import { evaluate, resolveTask, TaskModel, type Prediction, type TaskSpec } from "../train/index.js";
+import { trainAdapter, type TrainArgs, type TrainSummary } from "./train.js";
+
+export interface LoadOptions {
+  /** Kernels: "auto" (native when built, else the reference kernels, said through log), "native" or "ref". */
+  backend?: BackendChoice;
+  /** Lowercase text (a vocab.txt model without tokenizer_config.json); default: the tokenizer's own setting. */
+  lowercase?: boolean;
+  /** Refuse checkpoint tensors that are not encoder weights (default: skip them and say so through log). */
+  strict?: boolean;
+  /** Where the kit says what it chose (kernels, skipped tensors); default: standard error. */
+  log?: (line: string) => void;
+}
+
+export interface PredictOptions {
+  /** Tokens per input, special tokens included; longer inputs are truncated (default 128). */
+  maxSeqLength?: number;
+  /** Padded tokens per forward (rows x longest row), across adapters (default 4096). */
+  maxBatchTokens?: number;
+  /** How errors name input i (default "inputs[i]"); the CLI names file and line. */
+  inputName?: (index: number) => string;
+}
+
+/** One row of a mixed batch: which adapter runs on which input. */
+export interface PredictRequest {
+  readonly adapter: string;
+  readonly input: PredictInput;
+}
+
+export interface EvaluateSummary {
+  split: "dev" | "train";
+  examples: number;
+  loss: number | null;
+  metrics: Record<string, number>;
+  primaryMetric: string;
+  predictions: Prediction[];
+}
+
+const stderr = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+export class AdapterKit {
+  private readonly set = new AdapterSet();
+  private readonly lastUsed = new Map<string, number>();
+
+  private constructor(
+    readonly engine: Engine,
+    /** The frozen base encoder; nothing in the kit writes its tensors. */
+    readonly base: BertModel,
+    readonly tokenizer: Tokenizer,
+    readonly modelDir: string,
+    readonly kernels: string,
+    private readonly lowercase: boolean | undefined,
+  ) {}
+
+  private wordTokenizerCache: Tokenizer | null = null;
+
+  /** Tokenizer for pre-split words (CoNLL): byte-level BPE needs a space before each word, as Hugging Face's add_prefix_space. */
+  private wordTokenizer(): Tokenizer {
+    if (this.tokenizer.kind !== "bpe") return this.tokenizer;
+    this.wordTokenizerCache ??= loadTokenizer(this.modelDir, { lowercase: this.lowercase, addPrefixSpace: true });
+    return this.wordTokenizerCache;
+  }
+
+  /** Loads the base model and its tokenizer from a model directory (Hugging Face or Google's TF layout). */
+  static async load(modelDir: string, options: LoadOptions = {}): Promise<AdapterKit> {
+    const log = options.log ?? stderr;
+    const backend = loadBackend(options.backend ?? "auto", log);
+    const engine = new Engine({ backend });
+    const pretrained = await loadPretrained(engine, modelDir, { strict: options.strict });
+    for (const t of pretrained.model.parameters()) t.requiresGrad = false; // frozen: no step may ever write it
+    const tokenizer = loadTokenizer(modelDir, { lowercase: options.lowercase });
+    const c = pretrained.config;
+    log(`model ${modelDir}: ${c.modelType}, ${c.numLayers} layers, hidden ${c.hiddenSize}, ${c.numHeads} heads (${pretrained.format}); kernels: ${backend.name}`);
+    if (pretrained.unexpected.length) log(`  skipped ${pretrained.unexpected.length} checkpoint tensors that are not encoder weights (e.g. ${pretrained.unexpected.slice(0, 2).join(", ")})`);
+    return new AdapterKit(engine, pretrained.model, tokenizer, modelDir, backend.name, options.lowercase);
+  }
+
+  get config(): BertConfig {
+    return this.base.config;
+  }
+
+  /** Loads an AdapterHub-layout adapter folder under `name` (replacing a loaded adapter of that name when replace is set). */
+  async loadAdapter(name: string, dir: string, options: { replace?: boolean } = {}): Promise<AdapterInfo> {
+    if (this.set.has(name) && !options.replace) throw new ConfigError(`adapter "${name}": expected a new name, got one that is loaded; hint: unload it first or pass { replace: true }`);
+    const adapter = await loadAdapter(this.engine, dir, this.base, name);
+    this.set.add(adapter, options);
+    return adapter.info();
+  }
+
+  /** Puts an adapter built in memory (a training run's) under its own name. */
+  addAdapter(adapter: Adapter, options: { replace?: boolean } = {}): void {
+    this.set.add(adapter, options);
+  }
+
+  unloadAdapter(name: string): void {
+    this.set.remove(name);
+    this.lastUsed.delete(name);
+  }
+
+  /** The loaded adapters: name, kind, head kind, labels, parameters, bytes in memory, when last used (ms since epoch, or null). */
+  adapters(): (AdapterInfo & { lastUsed: number | null })[] {
+    return this.set.info().map((a) => ({ ...a, lastUsed: this.lastUsed.get(a.name) ?? null }));
+  }
+
+  adapter(name: string): Adapter {
+    return this.set.get(name);
+  }
+
+  /** One adapter over many inputs -> one result per input, in order. */
+  predict(adapter: string, inputs: readonly PredictInput[], options?: PredictOptions): Promise<PredictResult[]>;
+  /** Several adapters over the same inputs -> per adapter, one result per input. */
+  predict(adapters: readonly string[], inputs: readonly PredictInput[], options?: PredictOptions): Promise<Record<string, PredictResult[]>>;
+  async predict(adapters: string | readonly string[], inputs: readonly PredictInput[], options: PredictOptions = {}): Promise<PredictResult[] | Record<string, PredictResult[]>> {
+    if (!Array.isArray(inputs)) throw new ConfigError(`predict: expected an array of inputs, got ${typeof inputs}`);
+    if (typeof adapters === "string") return this.run(inputs.map((input) => ({ adapter: adapters, input })), options);
+    if (new Set(adapters).size !== adapters.length) throw new ConfigError(`predict: expected distinct adapter names, got ${adapters.join(", ")}`);
+    // the input replicated per adapter, all rows in one set of batches
+    const n = inputs.length;
+    const name = options.inputName ?? ((i: number) => `inputs[${i}]`);
+    const results = await this.run(adapters.flatMap((adapter) => inputs.map((input) => ({ adapter, input }))), { ...options, inputName: (i) => name(i % n) });
+    return Object.fromEntries(adapters.map((a, i) => [a, results.slice(i * inputs.length, (i + 1) * inputs.length)]));
+  }
+
+  /**
+   * Any mix of (adapter, input) rows -> one result per row, in order. Rows are sorted by length and cut into
+   * batches of at most maxBatchTokens padded tokens, whatever their adapters; each batch is one mixed forward.
+   */
+  async run(requests: readonly PredictRequest[], options: PredictOptions = {}): Promise<PredictResult[]> {
+    const maxLength = options.maxSeqLength ?? 128;
+    const budget = options.maxBatchTokens ?? 4096;
+    if (!(Number.isInteger(maxLength) && maxLength >= 2 && maxLength <= this.config.maxPositions - this.config.positionOffset)) {
+      throw new ConfigError(`predict: expected maxSeqLength in [2,${this.config.maxPositions - this.config.positionOffset}], got ${maxLength}`);
+    }
+    if (!(Number.isInteger(budget) && budget >= maxLength)) throw new ConfigError(`predict: expected maxBatchTokens >= maxSeqLength (${maxLength}), got ${budget}`);
+    // validate every row before any compute: one bad row fails the call, naming it
+    const rows = requests.map((r, i) => {
+      const adapter = this.set.get(r.adapter);
+      const where = options.inputName?.(i) ?? `inputs[${i}]`;
+      return { adapter, row: pipelineFor(adapter.head.config).encode(this.tokenizer, r.input, maxLength, where), index: i };
+    });
+    const now = Date.now();
+    for (const r of rows) this.lastUsed.set(r.adapter.name, now);
+    const results = new Array<PredictResult>(rows.length);
+    for (const batch of lengthBatches(rows, budget)) this.forwardBatch(batch, results);
+    return results;
+  }
+
+  /**
+   * Scores a loaded adapter on a task's dev split (or its train split): the task's metrics, the mean loss and
+   * the predictions. The task is read with the adapter's labels; a label the adapter lacks is an error.
+   */
+  evaluate(adapterName: string, task: TaskSpec, options: { split?: "dev" | "train"; maxExamples?: number; maxSeqLength?: number; batchSize?: number } = {}): EvaluateSummary {
+    const adapter = this.set.get(adapterName);
+    const head = adapter.head.config;
+    const resolved = resolveTask({ ...task, labels: head.kind === "regression" ? undefined : head.labels });
+    if (resolved.kind !== head.kind) throw new ConfigError(`adapter "${adapterName}": expected a ${head.kind} task for its head, got a ${resolved.kind} task`);
+    const split = options.split ?? "dev";
+    const encoded = resolved.encode(resolved.kind === "tagging" ? this.wordTokenizer() : this.tokenizer, options.maxSeqLength ?? 128);
+    const all = split === "train" ? encoded.train : encoded.dev;
+    if (!all || all.length === 0) throw new ConfigError(`evaluate: the task has no ${split} examples`);
+    const examples = options.maxExamples ? all.slice(0, options.maxExamples) : all;
+    const pad = this.tokenizer.specialTokenIds.pad ?? 0;
+    const batches = batchOrder(examples, options.batchSize ?? 32, null).map((idx) => collate(idx.map((i) => examples[i]), resolved.kind, pad));
+    const result = evaluate(this.engine, new TaskModel(this.base, adapter), batches, resolved.kind);
+    this.lastUsed.set(adapterName, Date.now());
+    const { metrics } = resolved.score(result.predictions, examples);
+    return { split, examples: examples.length, loss: result.loss, metrics, primaryMetric: resolved.primaryMetric, predictions: result.predictions };
+  }
+
+  /** Trains a new adapter named args.adapter and keeps it loaded; returns the run's summary. */
+  async train(args: TrainArgs): Promise<TrainSummary> {
+    if (this.set.has(args.adapter) && !args.replace) throw new ConfigError(`train: an adapter named "${args.adapter}" is loaded; hint: unload it, pick another name or pass replace: true`);
+    const context = { engine: this.engine, base: this.base, tokenizer: this.tokenizer, wordTokenizer: () => this.wordTokenizer(), modelDir: this.modelDir, kernels: this.kernels };
+    const { summary, adapter } = await trainAdapter(context, args);
+    if (adapter) this.set.add(adapter, { replace: true });
+    return summary;
+  }
+
+  private forwardBatch(batch: readonly { adapter: Adapter; row: PipelineRow<PredictResult>; index: number }[], results: PredictResult[]): void {
+    // rows of one adapter side by side, so the routed forward merges its groups back without a gather
+    const first = new Map<Adapter, number>();
+    batch.forEach((r, i) => { if (!first.has(r.adapter)) first.set(r.adapter, i); });
+    const order = [...batch].sort((a, b) => (first.get(a.adapter) ?? 0) - (first.get(b.adapter) ?? 0)); // stable
+    const input = collate(order.map((r) => ({ ids: r.row.ids, typeIds: r.row.typeIds, target: null, source: `inputs[${r.index}]` })), "classification", this.tokenizer.specialTokenIds.pad ?? 0);
+    const T = input.seqLength;
+    this.engine.noGrad(() => {
+      const groups = forwardAdapters(this.base, input, order.map((r) => r.adapter), { training: false, rng: new Rng(0) });
+      for (const g of groups) {
+        const width = g.logits.size / g.rows.length;
+        g.rows.forEach((b, j) => {
+          const r = order[b];
+          results[r.index] = r.row.decode(g.logits.data, j * width, T);
+        });
+      }
+    });
+    this.engine.release();
+  }
+}
+
+/** Rows sorted by length, cut so that rows x longest row stays within the budget. */
+function lengthBatches<T extends { row: { ids: Int32Array } }>(rows: readonly T[], budget: number): T[][] {
+  const sorted = [...rows].sort((a, b) => a.row.ids.length - b.row.ids.length);
+  const batches: T[][] = [];
+  let current: T[] = [];
+  for (const r of sorted) {
+    if (current.length > 0 && (current.length + 1) * r.row.ids.length > budget) {
+      batches.push(current);
+      current = [];
+    }
+    current.push(r);
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}

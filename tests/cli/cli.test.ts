@@ -24,13 +24,14 @@ describe("adapterkit CLI", () => {
   it("trains an adapter and writes the adapter folder, metrics.json and report.html", () => {
     const out = join(tmp, "run");
     const stdout = ok(trainArgs(out));
-    assert.match(stdout, /dev accuracy: 0\.\d+/);
+    assert.match(stdout, /dev accuracy: 0\.\d+, the best of 2 evaluation\(s\), at step \d+ \((also the last|last: 0\.\d+ at step 12)\)/);
     assert.match(stdout, /adapter: [\d.]+ MB in .*adapter \(base model [\d.]+ MB/);
     for (const f of ["adapter/adapter_config.json", "adapter/adapter.safetensors", "adapter/model_head.safetensors", "adapter/adapterkit_layernorms.safetensors", "metrics.json", "report.html"]) {
       assert.ok(existsSync(join(out, f)), `missing ${f}`);
     }
     const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
-    assert.equal(metrics.parameters.adapter, 2 * 2 * (2 * 32 * 16 + 16 + 32), "two Houlsby adapters per layer, m = 16");
+    const layerNorms = (1 + 2 * 2) * 2 * 32; // the adapter's own copy of every LayerNorm (embeddings' and two per layer)
+    assert.equal(metrics.parameters.adapter, 2 * 2 * (2 * 32 * 16 + 16 + 32) + layerNorms, "two Houlsby adapters per layer, m = 16, and its LayerNorms");
     assert.ok(metrics.final.accuracy >= 0 && metrics.final.accuracy <= 1);
     assert.match(readFileSync(join(out, "report.html"), "utf8"), /<svg[^>]*>[\s\S]*Training loss/);
 
@@ -45,9 +46,46 @@ describe("adapterkit CLI", () => {
     assert.equal(preds.length, 2);
     for (const p of preds) {
       assert.ok(p.label === "0" || p.label === "1");
-      assert.ok(Math.abs(p.probabilities["0"] + p.probabilities["1"] - 1) < 1e-5);
+      assert.ok(Math.abs(p.scores["0"] + p.scores["1"] - 1) < 1e-5 && p.score === Math.max(p.scores["0"], p.scores["1"]));
     }
-    assert.match(ok(["info", "--model", model, "--adapter-dir", join(out, "adapter")]), /adapter "sst-2" \(custom, m = 16\)/);
+    // info reads a saved adapter without the model
+    assert.match(ok(["info", "--adapter-dir", join(out, "adapter")]), /adapter "sst-2" \(custom, m = 16\)/);
+  });
+
+  it("--max-steps below one epoch still evaluates and saves the adapter", () => {
+    const out = join(tmp, "short");
+    const stdout = ok(trainArgs(out, ["--max-steps", "2"]));
+    assert.match(stdout, /dev accuracy: 0\.\d+, the best of 1 evaluation\(s\), at step 2 \(also the last\)/);
+    assert.ok(existsSync(join(out, "adapter/adapter.safetensors")));
+    assert.doesNotMatch(stdout, /0\.00 MB/);
+  });
+
+  it("tagging end to end: train on CoNLL-2003, eval with only --dev-file, predict entities with character offsets", () => {
+    const out = join(tmp, "ner");
+    const conll = join(SHARED, "conll2003");
+    ok(["train", "--model", model, "--task", "conll", "--train-file", join(conll, "train.txt"), "--dev-file", join(conll, "valid.txt"), "--max-train-examples", "64",
+      "--max-dev-examples", "32", "--max-steps", "2", "--batch-size", "16", "--adapter-size", "8", "--out", out]);
+    const scored = JSON.parse(ok(["eval", "--model", model, "--adapter-dir", join(out, "adapter"), "--task", "conll", "--dev-file", join(conll, "valid.txt"), "--max-examples", "32"]));
+    assert.equal(scored.examples, 32);
+    assert.ok(scored.f1 >= 0 && scored.f1 <= 1);
+    const input = join(tmp, "ner.tsv");
+    writeFileSync(input, "sentence\nJohn Smith flew to Paris .\nThe EU rejected German calls .\n");
+    ok(["predict", "--model", model, "--adapter-dir", join(out, "adapter"), "--input", input, "--output", join(tmp, "ner.jsonl")]);
+    const rows = readFileSync(join(tmp, "ner.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { text: string; entities: { text: string; start: number; end: number }[] });
+    assert.equal(rows.length, 2);
+    for (const row of rows) for (const x of row.entities) assert.equal(row.text.slice(x.start, x.end), x.text);
+  });
+
+  it("predict with an adapter trained on pairs and no --text-pair-column is an error naming the file and line", () => {
+    const pairs = join(tmp, "pairs.tsv");
+    writeFileSync(pairs, "a\tb\tlabel\na cat sat\ta cat was sitting\tsame\nit rained\tthe sun shone\tdifferent\n");
+    const out = join(tmp, "pairs");
+    ok(["train", "--model", model, "--task", "file", "--train-file", pairs, "--dev-file", pairs, "--format", "tsv", "--text-column", "a", "--text-pair-column", "b",
+      "--label-column", "label", "--adapter-size", "4", "--epochs", "1", "--out", out]);
+    const r = run(["predict", "--model", model, "--adapter-dir", join(out, "adapter"), "--input", pairs, "--text-column", "a", "--output", join(tmp, "p.jsonl")]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /pairs\.tsv:2: expected \{ text, textPair \}: this adapter was trained on text pairs/);
+    assert.ok(!existsSync(join(tmp, "p.jsonl")), "no output file written");
   });
 
   it("a run stopped early and resumed ends with the same adapter as an uninterrupted run", () => {
@@ -66,6 +104,7 @@ describe("adapterkit CLI", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /dev accuracy: 0\.\d+/);
     assert.match(r.stdout, /report: .*report\.html/);
+    assert.match(r.stdout, /predictions \(kit\.predict\):\n  (positive|negative) 0\.\d\d  a gem of a film/);
     assert.ok(existsSync(join(out, "run", "metrics.json")));
     const missing = run(["demo", "--out", out, "--model", join(tmp, "no-model")]);
     assert.equal(missing.code, 1);

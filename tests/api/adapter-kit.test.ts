@@ -1,0 +1,122 @@
+// The library API over the shipped mini BERT and real data (SST-2, CoLA, CoNLL-2003): adapters live side by side
+// under names over one base that nothing writes, training one leaves the others as they were, one call runs
+// several adapters on the same inputs, and every head kind comes back typed.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { AdapterKit, type TrainOptions } from "../../src/api/index.js";
+import { ConfigError } from "../../src/errors.js";
+import type { ClassificationResult, Entity, PredictResult } from "../../src/pipelines/index.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const MODEL = join(ROOT, "models/mini-bert-uncased");
+const DATA = resolve(ROOT, "../shared/data");
+const tmp = mkdtempSync(join(tmpdir(), "adapterkit-api-"));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+const quick: TrainOptions = { maxTrainExamples: 64, maxDevExamples: 32, maxSteps: 3, batchSize: 16, maxSeqLength: 48, checkpointEvery: 1000, pooling: "mean" };
+const TEXTS = ["a gem of a film , warm and funny .", "the plot is a mess and the jokes fall flat .", "John Smith flew to Paris with Mary on Monday ."];
+
+function baseHashes(kit: AdapterKit): Map<string, string> {
+  return new Map(kit.base.namedParameters().map(([n, t]) => [n, createHash("sha256").update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength)).digest("hex")]));
+}
+
+function snapshot(kit: AdapterKit, name: string): number[][] {
+  return kit.adapter(name).parameters().map((t) => Array.from(t.data));
+}
+
+describe("AdapterKit", () => {
+  let kit: AdapterKit;
+  let hashes: Map<string, string>;
+  const logs: string[] = [];
+  before(async () => {
+    kit = await AdapterKit.load(MODEL, { log: (line) => logs.push(line) });
+    hashes = baseHashes(kit);
+  });
+
+  it("reports the kernels it chose", () => {
+    assert.ok(logs.some((l) => /kernels: (native|ref)/.test(l)), logs.join("\n"));
+    assert.ok(["native", "ref"].includes(kit.kernels));
+  });
+
+  it("trains two adapters, loads three more, and never writes a base tensor", async () => {
+    const sst = await kit.train({ adapter: "sentiment", task: { source: "glue", name: "SST-2", dataDir: join(DATA, "glue") }, out: join(tmp, "sst"), options: quick });
+    // --max-steps below one epoch still ends evaluated and saved
+    assert.ok(sst.best && sst.last && sst.evaluations === 1 && sst.best.step === 3, JSON.stringify({ best: sst.best, last: sst.last }));
+    assert.ok(existsSync(join(sst.adapterDir, "adapter.safetensors")));
+    const before = snapshot(kit, "sentiment");
+    const cola = await kit.train({ adapter: "acceptability", task: { source: "glue", name: "CoLA", dataDir: join(DATA, "glue") }, out: join(tmp, "cola"), options: { ...quick, mode: "layernorm-only" } });
+    assert.equal(cola.loaded?.kind, "layernorm-only");
+    assert.deepEqual(snapshot(kit, "sentiment"), before, "training another adapter leaves a loaded one bit for bit");
+    const ner = await kit.train({ adapter: "ner", task: { source: "conll", name: "conll", trainFile: join(DATA, "conll2003/train.txt"), devFile: join(DATA, "conll2003/valid.txt") }, out: join(tmp, "ner"), options: { ...quick, adapter: "pfeiffer", pooling: "pooler" } });
+    await kit.loadAdapter("sentiment-copy", sst.adapterDir);
+    await kit.loadAdapter("acceptability-copy", cola.adapterDir);
+    await kit.loadAdapter("ner-copy", ner.adapterDir);
+    assert.deepEqual(snapshot(kit, "sentiment-copy"), snapshot(kit, "sentiment"), "a loaded copy holds the saved values");
+    assert.deepEqual(baseHashes(kit), hashes, "sha256 of every base tensor unchanged");
+    const listed = kit.adapters();
+    assert.deepEqual(listed.map((a) => a.name).sort(), ["acceptability", "acceptability-copy", "ner", "ner-copy", "sentiment", "sentiment-copy"]);
+    const s = listed.find((a) => a.name === "sentiment");
+    assert.equal(s?.kind, "houlsby");
+    assert.equal(s?.head, "classification");
+    assert.deepEqual(s?.labels, ["0", "1"]);
+    assert.ok((s?.parameters ?? 0) > 0 && (s?.bytes ?? 0) === 4 * (s?.parameters ?? 0));
+  });
+
+  it("predicts typed results per head kind, and several adapters on the same inputs in one call", async () => {
+    const one = await kit.predict("sentiment", TEXTS) as ClassificationResult[];
+    assert.equal(one.length, 3);
+    for (const r of one) {
+      assert.ok(["0", "1"].includes(r.label));
+      assert.ok(Math.abs(r.scores["0"] + r.scores["1"] - 1) < 1e-6 && r.score === Math.max(r.scores["0"], r.scores["1"]));
+    }
+    const entities = (await kit.predict("ner", TEXTS))[2] as readonly Entity[];
+    assert.ok(Array.isArray(entities));
+    for (const x of entities) {
+      assert.equal(TEXTS[2].slice(x.start, x.end), x.text, "character offsets into the input");
+      assert.ok(["PER", "LOC", "ORG", "MISC"].includes(x.entity) && x.score > 0 && x.score <= 1);
+    }
+    const names = ["sentiment", "acceptability", "ner", "sentiment-copy"];
+    const many = await kit.predict(names, TEXTS);
+    assert.deepEqual(Object.keys(many), names);
+    for (const name of names) {
+      const alone = await kit.predict(name, TEXTS);
+      assertClose(many[name], alone, name);
+    }
+    assertClose(many["sentiment-copy"], many.sentiment, "a loaded copy predicts what the trained adapter does");
+  });
+
+  it("refuses unknown names, malformed inputs and a pair adapter given one text, naming the place", async () => {
+    await assert.rejects(kit.predict("sentimnet", TEXTS), (e: unknown) => e instanceof ConfigError && /unknown adapter "sentimnet"; expected one of .*sentiment/.test(e.message));
+    await assert.rejects(kit.predict("sentiment", ["ok", 42 as unknown as string]), (e: unknown) => e instanceof ConfigError && /inputs\[1\]: expected a string or an object/.test(e.message));
+    await assert.rejects(kit.predict("sentiment", [{ text: "a", textPair: "b" }]), (e: unknown) => e instanceof ConfigError && /inputs\[0\]: expected a single text/.test(e.message));
+    const pairs = [{ text: "a cat sat", textPair: "a cat was sitting", label: "same" }, { text: "it rained", textPair: "the sun shone", label: "different" }];
+    await kit.train({ adapter: "pairs", task: { kind: "classification" }, train: pairs, dev: pairs, out: join(tmp, "pairs"), options: { maxSteps: 1, batchSize: 2 } });
+    await assert.rejects(kit.predict("pairs", ["one text"]), (e: unknown) => e instanceof ConfigError && /inputs\[0\]: expected \{ text, textPair \}: this adapter was trained on text pairs/.test(e.message));
+    assert.equal((await kit.predict("pairs", [{ text: "x", textPair: "y" }])).length, 1);
+    await assert.rejects(kit.train({ adapter: "bad", task: { kind: "regression" }, train: [{ text: "a", label: "high" }], out: join(tmp, "bad") }), (e: unknown) => e instanceof ConfigError && /train\[0\].label: expected a finite number/.test(e.message));
+    assert.throws(() => kit.unloadAdapter("nope"), /unknown adapter "nope"/);
+    kit.unloadAdapter("pairs");
+    assert.ok(!kit.adapters().some((a) => a.name === "pairs"));
+    assert.deepEqual(baseHashes(kit), hashes, "still untouched after every call above");
+  });
+});
+
+function assertClose(got: readonly PredictResult[], want: readonly PredictResult[], what: string): void {
+  assert.equal(got.length, want.length, what);
+  // the same structure and labels, and every number within 1e-5
+  const NUMBER = /-?\d+(\.\d+)?(e[-+]?\d+)?/g;
+  const numbers = (r: PredictResult): number[] => JSON.stringify(r).replace(/"[^"]*"/g, "").match(NUMBER)?.map(Number) ?? [];
+  const shape = (r: PredictResult): string => JSON.stringify(r, (_, v: unknown) => (typeof v === "number" ? 0 : v));
+  got.forEach((g, i) => {
+    assert.equal(shape(g), shape(want[i]), `${what}[${i}]`);
+    const a = numbers(g);
+    const b = numbers(want[i]);
+    assert.equal(a.length, b.length, `${what}[${i}]: ${JSON.stringify(g)} vs ${JSON.stringify(want[i])}`);
+    a.forEach((x, j) => assert.ok(Math.abs(x - b[j]) <= 1e-5, `${what}[${i}]: ${JSON.stringify(g)} vs ${JSON.stringify(want[i])}`));
+  });
+}

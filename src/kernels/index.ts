@@ -26,8 +26,8 @@ export function backendChoiceFromEnv(value: string | undefined): BackendChoice {
 
 /**
  * Returns the backend for a choice. "native" throws BackendError (path, reason and how to build) when the
- * addon cannot be used. "auto" never throws for that: it calls onNotice with one line saying it runs on the
- * slower reference kernels and how to get the fast path, and returns the reference backend. The returned
+ * addon cannot be used. "auto" never throws for that and always says what it chose in one onNotice line:
+ * the native kernels, or the slower reference kernels with how to get the fast path. The returned
  * backend's `name` says which one was picked.
  */
 export function loadBackend(choice: BackendChoice, onNotice?: (line: string) => void): Backend {
@@ -38,7 +38,9 @@ export function loadBackend(choice: BackendChoice, onNotice?: (line: string) => 
       return loadNativeBackend();
     case "auto":
       try {
-        return loadNativeBackend();
+        const native = loadNativeBackend();
+        onNotice?.("adapterkit: backend auto chose the native kernels (OpenBLAS)");
+        return native;
       } catch (err) {
         if (!(err instanceof BackendError)) throw err;
         const reason = err.message.replace(/^native backend: /, "").replace(/; hint: .*$/, "");

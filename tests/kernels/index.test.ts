@@ -28,12 +28,12 @@ describe("loadBackend", () => {
     assert.deepEqual(notices, []);
   });
 
-  it(`auto picks native when the addon is built, else ref with one notice line (addon ${built ? "built" : "not built"})`, () => {
+  it(`auto picks native when the addon is built, else ref, and says which in one line (addon ${built ? "built" : "not built"})`, () => {
     const notices: string[] = [];
     const backend = loadBackend("auto", (line) => notices.push(line));
     if (built) {
       assert.equal(backend.name, "native");
-      assert.deepEqual(notices, []);
+      assert.deepEqual(notices, ["adapterkit: backend auto chose the native kernels (OpenBLAS)"]);
     } else {
       assert.equal(backend, refBackend);
       assert.equal(notices.length, 1);

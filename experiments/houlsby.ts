@@ -12,9 +12,9 @@ import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { Command } from "commander";
-import { init } from "../src/cli/commands/init.js";
-import { train } from "../src/cli/commands/train.js";
+import { AdapterKit } from "../src/api/index.js";
 import type { Pooling } from "../src/heads/index.js";
+import { writeInitialisedModel } from "../src/models/index.js";
 import { type TrainMode } from "../src/train/index.js";
 import { loadRuns, mean, publishRuns, ROOT, std } from "./runs.js";
 
@@ -97,26 +97,35 @@ async function randomInitModel(flags: Flags): Promise<string> {
   const config = JSON.parse(readFileSync(join(flags.model, "config.json"), "utf8")) as Record<string, number>;
   const dir = join(ROOT, "runs", `random-init-${basename(flags.model)}-${config.num_hidden_layers}x${config.hidden_size}`);
   if (existsSync(join(dir, "config.json"))) return dir;
-  await init({
-    out: dir, vocab: join(flags.model, "vocab.txt"), layers: config.num_hidden_layers, hidden: config.hidden_size, heads: config.num_attention_heads,
+  await writeInitialisedModel(dir, {
+    vocab: join(flags.model, "vocab.txt"), layers: config.num_hidden_layers, hidden: config.hidden_size, heads: config.num_attention_heads,
     intermediate: config.intermediate_size, maxPositions: config.max_position_embeddings, lowercase: true, seed: 0,
   });
   return dir;
 }
 
+/** One kit per base model, loaded once: every run trains an adapter over it (full fine-tuning, a copy of it). */
+const kits = new Map<string, AdapterKit>();
+async function kitFor(model: string): Promise<AdapterKit> {
+  const kit = kits.get(model) ?? await AdapterKit.load(model, { log: (line) => console.error(line) });
+  kits.set(model, kit);
+  return kit;
+}
+
 async function runOne(flags: Flags, task: TaskPlan, method: Method, lr: number, seed: number): Promise<RunResult> {
   const out = join(tmpdir(), `adapterkit-houlsby-${process.pid}`);
   rmSync(out, { recursive: true, force: true });
-  await train({
-    model: method.base === "random" ? await randomInitModel(flags) : flags.model, out, task: task.name, data: join(flags.data, "glue"), mode: method.mode, adapter: method.adapter ?? "houlsby",
-    adapterSize: method.adapterSize, topLayers: method.topLayers, lr, epochs: flags.quick ? 1 : flags.epochs ?? task.epochs, batchSize: 32, gradAccumulation: 1,
-    maxSeqLength: 128, warmupProportion: 0.1, weightDecay: 0.01, optimizer: "bert", schedule: "bert", seed, checkpointEvery: 1_000_000, pooling: flags.pooling,
-    layerDecay: flags.layerDecay,
-    maxTrainExamples: flags.quick ? 64 : flags.maxTrainExamples ?? task.maxTrainExamples, maxDevExamples: flags.quick ? 32 : undefined, resume: false,
+  const kit = await kitFor(method.base === "random" ? await randomInitModel(flags) : flags.model);
+  const summary = await kit.train({
+    adapter: "run", replace: true, task: { source: "glue", name: task.name, dataDir: join(flags.data, "glue") }, out,
+    options: {
+      mode: method.mode, adapter: method.adapter ?? "houlsby", adapterSize: method.adapterSize, topLayers: method.topLayers, lr,
+      epochs: flags.quick ? 1 : flags.epochs ?? task.epochs, batchSize: 32, maxSeqLength: 128, warmupProportion: 0.1, weightDecay: 0.01,
+      optimizer: "bert", schedule: "bert", seed, checkpointEvery: 1_000_000, pooling: flags.pooling, layerDecay: flags.layerDecay,
+      maxTrainExamples: flags.quick ? 64 : flags.maxTrainExamples ?? task.maxTrainExamples, maxDevExamples: flags.quick ? 32 : undefined,
+    },
   });
-  const summary = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")) as {
-    final: Record<string, number>; seconds: number; parameters: { total: number; trainable: number; adapter: number; head: number };
-  };
+  if (summary.loaded) kit.unloadAdapter("run");
   rmSync(out, { recursive: true, force: true });
   const p = summary.parameters;
   return {

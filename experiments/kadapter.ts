@@ -10,7 +10,8 @@ import { rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { Command } from "commander";
-import { pretrainKnowledgeAdapter, trainWithKnowledge } from "../src/cli/commands/kadapter.js";
+import { AdapterKit } from "../src/api/index.js";
+import type { RunOutcome } from "../src/train/index.js";
 import { loadRuns, mean, publishRuns, ROOT, std } from "./runs.js";
 
 interface Flags {
@@ -39,14 +40,14 @@ const SETTINGS: { id: string; label: string; adapters: ("fac" | "lin")[]; paper:
 ];
 
 const common = (flags: Flags) => ({
-  model: flags.model, data: flags.data, warmupProportion: 0.1, checkpointEvery: 1_000_000, resume: false,
-  maxTrainExamples: flags.quick ? 64 : undefined, maxSteps: undefined,
+  dataDir: flags.data, warmupProportion: 0.1, checkpointEvery: 1_000_000, resume: false, maxTrainExamples: flags.quick ? 64 : undefined,
 });
 
-async function timed(fn: () => Promise<Record<string, number>>): Promise<{ metrics: Record<string, number>; seconds: number }> {
+/** The kept dev metrics of a run and its wall time. */
+async function timed(fn: () => Promise<RunOutcome>): Promise<{ metrics: Record<string, number>; seconds: number }> {
   const started = Date.now();
-  const metrics = await fn();
-  return { metrics, seconds: (Date.now() - started) / 1000 };
+  const outcome = await fn();
+  return { metrics: outcome.best?.metrics ?? {}, seconds: (Date.now() - started) / 1000 };
 }
 
 function table(runs: readonly RunResult[], seeds: number): string {
@@ -82,24 +83,25 @@ async function main(flags: Flags): Promise<void> {
     await writeOutputs(flags, runs);
     console.log(`== ${r.run} seed ${r.seed}: ${JSON.stringify(r.metrics)} (${Math.round(r.seconds)} s)`);
   };
+  const kit = await AdapterKit.load(flags.model, { log: (line) => console.error(line) });
   const adapterDir = (name: string): string => join(flags.work, `pretrain-${name}`, "adapter");
   const pretrain = { lr: 3e-4, batchSize: 32, maxSeqLength: 64, weightDecay: 0, seed: 1, adapterLayers: 2, skipLayers: 0, maskPadding: true };
   if (!runs.some((r) => r.run === "pretrain-fac")) {
     const out = join(flags.work, "pretrain-fac");
     rmSync(out, { recursive: true, force: true });
-    await record({ run: "pretrain-fac", seed: 1, ...await timed(() => pretrainKnowledgeAdapter({ ...common(flags), ...pretrain, out, task: "relation", epochs: flags.quick ? 1 : 10 })) });
+    await record({ run: "pretrain-fac", seed: 1, ...await timed(() => kit.pretrainKnowledgeAdapter({ ...common(flags), ...pretrain, out, task: "relation", epochs: flags.quick ? 1 : 10 })) });
   }
   if (!runs.some((r) => r.run === "pretrain-lin")) {
     const out = join(flags.work, "pretrain-lin");
     rmSync(out, { recursive: true, force: true });
-    await record({ run: "pretrain-lin", seed: 1, ...await timed(() => pretrainKnowledgeAdapter({ ...common(flags), ...pretrain, out, task: "dependency", epochs: flags.quick ? 1 : 2 })) });
+    await record({ run: "pretrain-lin", seed: 1, ...await timed(() => kit.pretrainKnowledgeAdapter({ ...common(flags), ...pretrain, out, task: "dependency", epochs: flags.quick ? 1 : 2 })) });
   }
   for (let seed = 1; seed <= flags.seeds; seed++) {
     for (const setting of SETTINGS) {
       if (runs.some((r) => r.run === setting.id && r.seed === seed)) continue;
       const out = join(flags.work, `openentity-${setting.id}-${seed}`);
       rmSync(out, { recursive: true, force: true });
-      const result = await timed(() => trainWithKnowledge({
+      const result = await timed(() => kit.trainKnowledgeTask({
         ...common(flags), out, task: "openentity", knowledge: setting.adapters.map((name) => ({ name, dir: adapterDir(name) })), fusion: "concat",
         freezeEncoder: false, trainAdapters: false, lr: 1e-4, epochs: flags.quick ? 1 : 5, batchSize: 16, maxSeqLength: 128, weightDecay: 0.01, seed,
       }));

@@ -15,6 +15,10 @@ import { pipelineFor, type PipelineRow, type PredictInput, type PredictResult } 
 import { Rng } from "../rng.js";
 import { loadTokenizer, type Tokenizer } from "../tokenize/index.js";
 import { evaluate, resolveTask, TaskModel, type Prediction, type TaskSpec } from "../train/index.js";
+import {
+  pretrainKnowledgeAdapter, trainKnowledgeTask, type KnowledgeContext, type KnowledgePretrainArgs, type KnowledgeTaskArgs,
+} from "../kadapter/index.js";
+import type { RunOutcome } from "../train/index.js";
 import { trainAdapter, type TrainArgs, type TrainSummary } from "./train.js";
 
 export interface LoadOptions {
@@ -192,6 +196,20 @@ export class AdapterKit {
     const { summary, adapter } = await trainAdapter(context, args);
     if (adapter) this.set.add(adapter, { replace: true });
     return summary;
+  }
+
+  /** K-Adapter: pretrains one knowledge adapter beside the frozen base (relation or dependency task). */
+  pretrainKnowledgeAdapter(args: KnowledgePretrainArgs): Promise<RunOutcome & { adapterDir: string }> {
+    return pretrainKnowledgeAdapter(this.knowledgeContext(), args);
+  }
+
+  /** K-Adapter: entity typing or relation classification with knowledge adapters (a fine-tuned PLM is the run's own copy). */
+  trainKnowledgeTask(args: KnowledgeTaskArgs): Promise<RunOutcome> {
+    return trainKnowledgeTask(this.knowledgeContext(), args);
+  }
+
+  private knowledgeContext(): KnowledgeContext {
+    return { engine: this.engine, base: this.base, tokenizer: this.tokenizer, kernels: this.kernels, modelDir: this.modelDir };
   }
 
   private forwardBatch(batch: readonly { adapter: Adapter; row: PipelineRow<PredictResult>; index: number }[], results: PredictResult[]): void {

@@ -9,12 +9,12 @@ import type { Engine } from "../autograd/index.js";
 import { Adapter, ADAPTER_FOLDER_FILES, bottleneckConfig, saveAdapter, type AdapterActivation, type AdapterInfo } from "../adapters/index.js";
 import { ConfigError } from "../errors.js";
 import { headConfig, type Pooling } from "../heads/index.js";
-import { BertModel, saveHfModel } from "../models/index.js";
+import { saveHfModel, type BertModel } from "../models/index.js";
 import { Rng } from "../rng.js";
 import type { Tokenizer } from "../tokenize/index.js";
 import {
-  adapterPartsFor, applyTrainMode, countParameters, layerDecayScale, resolveTask, runTraining, TaskModel, trainsEncoder, TRAIN_MODES, writeReport,
-  type AdamVariant, type EvalRecord, type History, type InlineExample, type LoopConfig, type ParameterCounts, type RunSummary, type ScheduleKind,
+  adapterPartsFor, applyTrainMode, countParameters, layerDecayScale, resolveTask, runOutcome, runTraining, TaskModel, trainsEncoder, TRAIN_MODES, writeReport,
+  type AdamVariant, type EvalRecord, type InlineExample, type LoopConfig, type ParameterCounts, type RunOutcome, type RunSummary, type ScheduleKind, type StepInfo,
   type TaskSpec, type TrainMode,
 } from "../train/index.js";
 import type { TaskKind } from "../data/index.js";
@@ -49,15 +49,6 @@ export interface TrainOptions {
   resume?: boolean; // false
 }
 
-export interface StepProgress {
-  step: number;
-  totalSteps: number;
-  epoch: number;
-  loss: number;
-  lr: number;
-  tokens: number;
-}
-
 export interface TrainArgs {
   /** The new adapter's name. */
   adapter: string;
@@ -71,29 +62,16 @@ export interface TrainArgs {
   /** Replace a loaded adapter of the same name. */
   replace?: boolean;
   onStart?(info: { task: string; kind: TaskKind; labels: readonly string[]; trainExamples: number; devExamples: number; skipped: readonly { file: string; line: number; reason: string }[]; counts: ParameterCounts; mode: TrainMode }): void;
-  onProgress?(progress: StepProgress): void;
+  onProgress?(progress: StepInfo): void;
   onEval?(record: EvalRecord, isBest: boolean): void;
 }
 
-export interface DevScore {
-  step: number;
-  metrics: Record<string, number>;
-}
-
-export interface TrainSummary extends RunSummary {
-  primaryMetric: string;
-  /** The kept adapter's dev score (the best of `evaluations`), and the last evaluation's; null without dev data. */
-  best: DevScore | null;
-  last: DevScore | null;
-  evaluations: number;
-  /** The run's folder (report.html, metrics.json, checkpoints/, adapter/). */
-  out: string;
+export interface TrainSummary extends RunSummary, RunOutcome {
   adapterDir: string;
   /** Written by modes that train encoder weights. */
   modelDir: string | null;
   /** The adapter now loaded in the kit (null when the run trained its own encoder: its head fits only that). */
   loaded: AdapterInfo | null;
-  history: History;
 }
 
 /** What a run needs of the kit it runs in. */
@@ -136,7 +114,7 @@ export async function trainAdapter(ctx: TrainContext, args: TrainArgs): Promise<
 
   // the run's encoder: the shared frozen base, or (full, top-layers) a copy the run owns and trains
   const ownsEncoder = trainsEncoder(mode);
-  const encoder = ownsEncoder ? copyEncoder(ctx.engine, ctx.base) : ctx.base;
+  const encoder = ownsEncoder ? ctx.base.copy() : ctx.base;
   const seed = o.seed ?? 42;
   const rng = new Rng(seed);
   const preset = o.adapter ?? "houlsby";
@@ -170,43 +148,28 @@ export async function trainAdapter(ctx: TrainContext, args: TrainArgs): Promise<
     }
     await saveAdapter(adapterDir, adapter, c);
   };
-  let best: DevScore | null = null;
   const history = await runTraining({
     engine: ctx.engine, model, trainable, train: trainSet, dev: devSet, kind: task.kind, padId: ctx.tokenizer.specialTokenIds.pad ?? 0,
     score: task.score, config, checkpointDir: join(out, "checkpoints"), resume: o.resume ?? false,
     lrScale: o.layerDecay === undefined ? undefined : layerDecayScale(c.numLayers, o.layerDecay),
     events: {
       onStep: (s) => args.onProgress?.(s),
-      onEval: (record, isBest) => {
-        if (isBest) best = { step: record.step, metrics: record.metrics };
-        args.onEval?.(record, isBest);
-      },
+      onEval: args.onEval,
       onBest: save,
     },
   });
   if (!devSet) await save(); // without dev data the adapter kept is the last one
-  // a resumed run's best may predate this process: read it back from the history
-  const bestEval = history.best ? history.evals.find((e) => e.step === history.best?.step) : undefined;
-  best = bestEval ? { step: bestEval.step, metrics: bestEval.metrics } : best;
-  const lastEval = history.evals.at(-1);
+  const outcome = runOutcome(history, task.primaryMetric, out);
   const adapterBytes = await sizeOf(ADAPTER_FOLDER_FILES.map((f) => join(adapterDir, f)));
   const modelBytes = await sizeOf(["model.safetensors", "pytorch_model.bin", "bert_model.ckpt.data-00000-of-00001"].map((f) => join(ctx.modelDir, f)));
   const run: RunSummary = {
     task: task.name, model: ctx.modelDir, mode, adapter: mode === "adapters" ? preset : null,
     parameters: counts, config: { ...config, maxSeqLength, trainExamples: trainSet.length, devExamples: devSet?.length ?? 0 },
-    final: (best as DevScore | null)?.metrics ?? {}, adapterBytes, modelBytes, seconds: (Date.now() - started) / 1000, backend: ctx.kernels,
+    final: outcome.best?.metrics ?? {}, adapterBytes, modelBytes, seconds: (Date.now() - started) / 1000, backend: ctx.kernels,
   };
   await writeReport(out, run, history);
   const summary: TrainSummary = {
-    ...run, primaryMetric: task.primaryMetric, best, last: lastEval ? { step: lastEval.step, metrics: lastEval.metrics } : null,
-    evaluations: history.evals.length, out, adapterDir, modelDir: modelOut, loaded: ownsEncoder ? null : adapter.info(), history,
+    ...run, ...outcome, adapterDir, modelDir: modelOut, loaded: ownsEncoder ? null : adapter.info(),
   };
   return { summary, adapter: ownsEncoder ? null : adapter };
-}
-
-/** A trainable copy of the base encoder (full fine-tuning, top-layers), so the shared base stays as loaded. */
-function copyEncoder(e: Engine, base: BertModel): BertModel {
-  const copy = new BertModel(e, base.config);
-  copy.loadWeights(new Map(base.namedParameters().map(([n, t]) => [n, Float32Array.from(t.data)])), "the base model");
-  return copy;
 }

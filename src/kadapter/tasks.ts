@@ -14,7 +14,8 @@ import {
 } from "../data/index.js";
 import { ConfigError } from "../errors.js";
 import type { Tokenizer } from "../tokenize/index.js";
-import { accuracy, looseMicroF1, macroF1, relationF1, type Prediction, type Score } from "../train/index.js";
+import { IGNORE_INDEX } from "../heads/index.js";
+import { accuracy, looseMicroF1, macroF1, relationF1, unlabeledAttachmentScore, type Prediction, type Score } from "../train/index.js";
 
 export type KnowledgeTaskName = "relation" | "dependency" | "openentity" | "tacred";
 export const KNOWLEDGE_TASKS: readonly KnowledgeTaskName[] = ["relation", "dependency", "openentity", "tacred"];
@@ -107,15 +108,9 @@ function dependencyTask(spec: KnowledgeTaskSpec, tokenizer: Tokenizer): Knowledg
     name: "dependency", kind: "tagging", labels: Array.from({ length: spec.maxLength }, (_, i) => String(i)), primaryMetric: "uas",
     train: train.examples, dev: dev.examples, files: [...train.files, ...dev.files], dropped: [...train.dropped, ...dev.dropped],
     score: (p, d) => {
-      let correct = 0;
-      let scored = 0;
-      p.forEach((prediction, i) => {
-        const gold = [...(d[i].target as Int32Array)].filter((t) => t !== -100);
-        const heads = prediction.value as number[];
-        scored += gold.length;
-        gold.forEach((g, w) => { if (heads[w] === g) correct++; });
-      });
-      const uas = scored ? correct / scored : 0;
+      // evaluate() keeps one predicted head per labelled token, in order; gold heads are the labelled tokens'
+      const gold = d.map((x) => [...(x.target as Int32Array)].filter((t) => t !== IGNORE_INDEX));
+      const uas = unlabeledAttachmentScore(gold, p.map((x, i) => (x.value as number[]).slice(0, gold[i].length)));
       return { metrics: { uas }, primary: uas };
     },
   };

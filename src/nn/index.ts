@@ -1,4 +1,5 @@
 // Neural-network building blocks over the autograd ops.
+export { activate, type HiddenActivation } from "./activation.js";
 export { Dropout } from "./dropout.js";
 export { Embedding } from "./embedding.js";
 export { filled, normal, truncatedNormal, uniform } from "./init.js";
@@ -8,4 +9,5 @@ export { Linear, type LinearInit } from "./linear.js";
 export { Module, type ForwardContext } from "./module.js";
 export { ModuleList } from "./module-list.js";
 export { Routing, rowsOf, type RouteGroup } from "./routing.js";
+export { EncoderLayers, TransformerLayer, type TransformerLayerConfig } from "./transformer-layer.js";
 export { MASKED_SCORE, paddingMask } from "./padding-mask.js";

@@ -5,13 +5,13 @@
 // Exact resume: the data order of epoch e comes from Rng(seed, e) and the masks of a batch from
 // Rng(seed, step, micro-batch), so nothing random needs saving but the dropout RNG; a run stopped and resumed
 // any number of times ends with the same weights as one that never stopped.
-import { add, scale, type Engine } from "../autograd/index.js";
+import { add, type Engine } from "../autograd/index.js";
 import { EngineError } from "../errors.js";
 import type { BertModel, MaskedLmHead, NextSentenceHead } from "../models/index.js";
 import type { ForwardContext } from "../nn/index.js";
 import { Rng } from "../rng.js";
 import {
-  Adam, clipGradNorm, learningRate, loadCheckpoint, saveCheckpoint, schedule, TrainingDivergedError, type NamedTensor, type TrainerPosition,
+  Adam, learningRate, optimizerStep, restoreCheckpoint, saveCheckpoint, schedule, type NamedTensor, type TrainerPosition,
 } from "../train/index.js";
 import { maskBatch, type MaskedBatch, type MaskingOptions, type MaskingVocab } from "./masking.js";
 import { maskPairBatch } from "./next-sentence.js";
@@ -138,7 +138,8 @@ export async function runPretraining(args: PretrainArgs): Promise<PretrainResult
   const started = Date.now();
   const sched = schedule("linear", config.lr, config.totalSteps, config.warmupSteps / config.totalSteps);
   const adam = new Adam(trainable, { variant: "torch", beta2: config.beta2, weightDecay: config.weightDecay });
-  const dropoutRng = new Rng(config.seed);
+  const seedRng = new Rng(config.seed); // named streams: dropout, each epoch's order, each micro-batch's masks
+  const dropoutRng = seedRng.fork("dropout");
   const params = trainable.map(([, t]) => t);
   const L = train.bodyLength;
   const batchesPerEpoch = Math.floor(train.count / config.batchSize);
@@ -146,18 +147,8 @@ export async function runPretraining(args: PretrainArgs): Promise<PretrainResult
   let position: TrainerPosition = { step: 0, epoch: 0, batch: 0 };
   let history: PretrainHistory = { steps: [], evals: [], seconds: 0, tokensSeen: 0 };
 
-  const saved = await loadCheckpoint<PretrainHistory>(args.checkpointDir);
-  if (saved) {
-    for (const [n, t] of trainable) {
-      const values = saved.params.get(n);
-      if (!values || values.length !== t.size) throw new EngineError(`resume: expected checkpoint weights for "${n}" in ${args.checkpointDir}, got ${values ? values.length : "none"}`);
-      t.data.set(values);
-    }
-    adam.setState(saved.adam);
-    dropoutRng.setState(saved.state.dropoutRng);
-    position = saved.state.position;
-    history = saved.state.history;
-  }
+  const saved = await restoreCheckpoint<PretrainHistory>(args.checkpointDir, trainable, adam, dropoutRng);
+  if (saved) ({ position, history } = saved);
   const secondsBefore = history.seconds;
   const checkpoint = async (): Promise<void> => {
     history.seconds = secondsBefore + (Date.now() - started) / 1000;
@@ -166,54 +157,43 @@ export async function runPretraining(args: PretrainArgs): Promise<PretrainResult
   };
 
   const ctx: ForwardContext = { training: true, rng: dropoutRng };
-  let order = epochOrder(train.count, config.seed, position.epoch);
+  let order = epochOrder(train.count, seedRng, position.epoch);
   let lastCheckpoint = Date.now();
   const body = new Int32Array(config.batchSize * L);
   const reachedStop = (): boolean => config.stopAtStep !== null && position.step >= config.stopAtStep;
   while (position.step < config.totalSteps && !reachedStop()) {
-    for (const p of params) p.zeroGrad();
-    let lossSum = 0;
+    let mlmSum = 0;
     let nextSentenceSum = 0;
-    for (let micro = 0; micro < config.gradAccumulation; micro++) {
-      if (position.batch >= batchesPerEpoch) {
-        position = { step: position.step, epoch: position.epoch + 1, batch: 0 };
-        order = epochOrder(train.count, config.seed, position.epoch);
-      }
-      for (let b = 0; b < config.batchSize; b++) {
-        const s = order[position.batch * config.batchSize + b];
-        body.set(train.tokens.subarray(s * L, (s + 1) * L), b * L);
-      }
-      const rng = new Rng(maskSeed(config.seed, position.step, micro));
-      const batch = nextSentence
-        ? maskPairBatch(body, config.batchSize, args.vocab, config.masking, rng, (r) => sequenceAt(train, r.int(train.count)))
-        : maskBatch(body, config.batchSize, args.vocab, config.masking, rng);
-      const out = model.forward(batch.input, ctx);
-      let loss = head.loss(head.forward(out.lastHidden, batch.positions), batch.labels);
-      const value = loss.item();
-      let pairValue = 0;
-      if (nextSentence && batch.nextSentenceLabels) {
-        const pairLoss = nextSentence.loss(nextSentence.forward(out.pooled), batch.nextSentenceLabels);
-        pairValue = pairLoss.item();
-        nextSentenceSum += pairValue;
-        loss = add(loss, pairLoss);
-      }
-      if (!Number.isFinite(value) || !Number.isFinite(pairValue)) {
-        throw new TrainingDivergedError(`pretrain: expected a finite loss, got ${value}${nextSentence ? ` (next-sentence ${pairValue})` : ""} at step ${position.step}; the last checkpoint in ${args.checkpointDir} is intact; hint: lower --lr or raise --warmup-steps`);
-      }
-      engine.backward(config.gradAccumulation > 1 ? scale(loss, 1 / config.gradAccumulation) : loss);
-      engine.release();
-      lossSum += value;
-      position = { ...position, batch: position.batch + 1 };
-    }
-    const norm = clipGradNorm(params, config.clipNorm);
-    if (!Number.isFinite(norm)) {
-      throw new TrainingDivergedError(`pretrain: expected finite gradients, got norm ${norm} at step ${position.step}; the last checkpoint in ${args.checkpointDir} is intact`);
-    }
     const lr = learningRate(sched, position.step);
-    adam.step(lr);
-    const loss = lossSum / config.gradAccumulation;
+    const { gradNorm } = optimizerStep({
+      engine, params, adam, lr, clipNorm: config.clipNorm, microBatches: config.gradAccumulation,
+      where: { label: "pretrain", step: position.step, checkpointDir: args.checkpointDir, hint: "lower --lr or raise --warmup-steps" },
+      lossOf: (micro) => {
+        if (position.batch >= batchesPerEpoch) {
+          position = { step: position.step, epoch: position.epoch + 1, batch: 0 };
+          order = epochOrder(train.count, seedRng, position.epoch);
+        }
+        for (let b = 0; b < config.batchSize; b++) {
+          const s = order[position.batch * config.batchSize + b];
+          body.set(train.tokens.subarray(s * L, (s + 1) * L), b * L);
+        }
+        position = { ...position, batch: position.batch + 1 };
+        const rng = seedRng.fork(`mask/${position.step}/${micro}`);
+        const batch = nextSentence
+          ? maskPairBatch(body, config.batchSize, args.vocab, config.masking, rng, (r) => sequenceAt(train, r.int(train.count)))
+          : maskBatch(body, config.batchSize, args.vocab, config.masking, rng);
+        const out = model.forward(batch.input, ctx);
+        const mlm = head.loss(head.forward(out.lastHidden, batch.positions), batch.labels);
+        mlmSum += mlm.item();
+        if (!nextSentence || !batch.nextSentenceLabels) return mlm;
+        const pairLoss = nextSentence.loss(nextSentence.forward(out.pooled), batch.nextSentenceLabels);
+        nextSentenceSum += pairLoss.item();
+        return add(mlm, pairLoss);
+      },
+    });
+    const loss = mlmSum / config.gradAccumulation;
     const tokens = config.gradAccumulation * config.batchSize * (L + 2);
-    history.steps.push({ step: position.step, loss, lr, gradNorm: norm, ...(nextSentence ? { nextSentenceLoss: nextSentenceSum / config.gradAccumulation } : {}) });
+    history.steps.push({ step: position.step, loss, lr, gradNorm, ...(nextSentence ? { nextSentenceLoss: nextSentenceSum / config.gradAccumulation } : {}) });
     history.tokensSeen += tokens;
     position = { ...position, step: position.step + 1 };
     events?.onStep?.({ step: position.step, totalSteps: config.totalSteps, loss, lr, tokens });
@@ -234,8 +214,8 @@ export async function runPretraining(args: PretrainArgs): Promise<PretrainResult
   return { history, position, finished: position.step >= config.totalSteps };
 }
 
-function epochOrder(count: number, seed: number, epoch: number): Int32Array {
-  const rng = new Rng(seed * 1_000_003 + epoch);
+function epochOrder(count: number, seedRng: Rng, epoch: number): Int32Array {
+  const rng = seedRng.fork(`order/${epoch}`);
   const order = Int32Array.from({ length: count }, (_, i) => i);
   for (let i = count - 1; i > 0; i--) {
     const j = rng.int(i + 1);
@@ -244,8 +224,4 @@ function epochOrder(count: number, seed: number, epoch: number): Int32Array {
     order[j] = t;
   }
   return order;
-}
-
-function maskSeed(seed: number, step: number, micro: number): number {
-  return (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(step + 1, 0x85ebca6b) ^ Math.imul(micro + 1, 0xc2b2ae35)) >>> 0;
 }

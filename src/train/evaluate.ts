@@ -37,7 +37,7 @@ export function evaluate(engine: Engine, model: TrainableModel, batches: Iterabl
     engine.noGrad(() => {
       const logits = model.forward(batch, ctx);
       if (batch.labels) {
-        lossSum += model.loss(logits, batch.labels).item();
+        lossSum += model.loss(logits, batch.labels, batch).item();
         lossCount++;
       }
       const data = logits.data;

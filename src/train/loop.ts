@@ -4,16 +4,16 @@
 // Repeatability: the data order of epoch e comes from the stream Rng(seed).fork("order/e") and dropout from
 // the stream fork("dropout"), whose state is checkpointed, so a run killed and resumed ends with the same
 // weights as an uninterrupted one.
-import { scale, type Engine } from "../autograd/index.js";
+import type { Engine } from "../autograd/index.js";
 import { batchOrder, collate, type EncodedExample, type TaskKind } from "../data/index.js";
 import { EngineError } from "../errors.js";
 import { Rng } from "../rng.js";
-import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
-import { clipGradNorm } from "./clip.js";
+import { saveCheckpoint } from "./checkpoint.js";
 import { evaluate, type Prediction } from "./evaluate.js";
 import { Adam, type AdamVariant } from "./optim/adam.js";
 import { learningRate, schedule, type ScheduleKind } from "./schedule.js";
 import type { TrainableModel } from "./task-model.js";
+import { optimizerStep, restoreCheckpoint } from "./step.js";
 import type { NamedTensor } from "./trainable.js";
 
 export interface LoopConfig {
@@ -56,8 +56,44 @@ export interface History {
   best: { step: number; primary: number } | null;
 }
 
+export interface StepInfo {
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  loss: number;
+  lr: number;
+  tokens: number;
+}
+
+export interface DevScore {
+  step: number;
+  metrics: Record<string, number>;
+}
+
+/** How a run ended, as a caller reports it: the kept (best) dev score of how many, and the last one. */
+export interface RunOutcome {
+  primaryMetric: string;
+  /** The kept adapter's dev score (the best of `evaluations`) and the last evaluation's; null without dev data. */
+  best: DevScore | null;
+  last: DevScore | null;
+  evaluations: number;
+  /** The run's folder (report.html, metrics.json, checkpoints/, what it saved). */
+  out: string;
+  history: History;
+}
+
+/** A run's outcome from its history (a resumed run's best may predate the process, so it is read from there). */
+export function runOutcome(history: History, primaryMetric: string, out: string): RunOutcome {
+  const best = history.best ? history.evals.find((e) => e.step === history.best?.step) : undefined;
+  const last = history.evals.at(-1);
+  return {
+    primaryMetric, out, evaluations: history.evals.length, history,
+    best: best ? { step: best.step, metrics: best.metrics } : null, last: last ? { step: last.step, metrics: last.metrics } : null,
+  };
+}
+
 export interface LoopEvents {
-  onStep?(info: { step: number; totalSteps: number; epoch: number; loss: number; lr: number; tokens: number }): void;
+  onStep?(info: StepInfo): void;
   onEval?(record: EvalRecord, isBest: boolean): void;
   /** Called when dev improves (save the adapter here). */
   onBest?(step: number): Promise<void>;
@@ -80,9 +116,6 @@ export interface LoopArgs {
   events?: LoopEvents;
 }
 
-/** Thrown when the loss or the gradient norm stops being finite; the last checkpoint on disk is intact. */
-export class TrainingDivergedError extends EngineError {}
-
 export async function runTraining(args: LoopArgs): Promise<History> {
   const { engine, model, trainable, train, config, events } = args;
   const batchesPerEpoch = Math.ceil(train.length / config.batchSize);
@@ -97,18 +130,8 @@ export async function runTraining(args: LoopArgs): Promise<History> {
   let history: History = { steps: [], evals: [], best: null };
 
   if (args.resume) {
-    const saved = await loadCheckpoint<History>(args.checkpointDir);
-    if (saved) {
-      for (const [n, t] of trainable) {
-        const values = saved.params.get(n);
-        if (!values || values.length !== t.size) throw new EngineError(`resume: expected checkpoint weights for "${n}", got ${values ? values.length : "none"}`);
-        t.data.set(values);
-      }
-      adam.setState(saved.adam);
-      dropoutRng.setState(saved.state.dropoutRng);
-      position = saved.state.position;
-      history = saved.state.history;
-    }
+    const saved = await restoreCheckpoint<History>(args.checkpointDir, trainable, adam, dropoutRng);
+    if (saved) ({ position, history } = saved);
   }
 
   const checkpoint = (): Promise<void> => saveCheckpoint(args.checkpointDir, { position, dropoutRng: dropoutRng.getState(), history }, trainable, adam.getState());
@@ -134,31 +157,19 @@ export async function runTraining(args: LoopArgs): Promise<History> {
   while (position.epoch < config.epochs && position.step < stopAt) {
     const order = batchOrder(train, config.batchSize, seedRng.fork(`order/${position.epoch}`));
     while (position.batch < order.length && position.step < stopAt) {
-      for (const p of params) p.zeroGrad();
       const group = order.slice(position.batch, position.batch + config.gradAccumulation);
-      let lossSum = 0;
-      let tokens = 0;
-      for (const indices of group) {
-        const batch = collate(indices.map((i) => train[i]), args.kind, args.padId);
-        const labels = batch.labels;
-        if (!labels) throw new EngineError(`train: expected labelled training data, got an unlabelled example at ${batch.examples[0]?.source}`);
-        const loss = model.loss(model.forward(batch, ctx), labels);
-        const value = loss.item();
-        if (!Number.isFinite(value)) {
-          throw new TrainingDivergedError(`train: expected a finite loss, got ${value} at step ${position.step} (epoch ${position.epoch + 1}); the last checkpoint in ${args.checkpointDir} is intact; hint: lower the learning rate`);
-        }
-        engine.backward(group.length > 1 ? scale(loss, 1 / group.length) : loss);
-        engine.release();
-        lossSum += value;
-        tokens += batch.batchSize * batch.seqLength;
-      }
-      const norm = clipGradNorm(params, config.clipNorm);
-      if (!Number.isFinite(norm)) {
-        throw new TrainingDivergedError(`train: expected finite gradients, got norm ${norm} at step ${position.step}; the last checkpoint in ${args.checkpointDir} is intact; hint: lower the learning rate`);
-      }
+      const batches = group.map((indices) => collate(indices.map((i) => train[i]), args.kind, args.padId));
       const lr = learningRate(sched, position.step);
-      adam.step(lr);
-      const loss = lossSum / group.length;
+      const { loss } = optimizerStep({
+        engine, params, adam, lr, clipNorm: config.clipNorm, microBatches: batches.length,
+        where: { label: "train", step: position.step, checkpointDir: args.checkpointDir, hint: "lower the learning rate" },
+        lossOf: (micro) => {
+          const batch = batches[micro];
+          if (!batch.labels) throw new EngineError(`train: expected labelled training data, got an unlabelled example at ${batch.examples[0]?.source}`);
+          return model.loss(model.forward(batch, ctx), batch.labels, batch);
+        },
+      });
+      const tokens = batches.reduce((n, b) => n + b.batchSize * b.seqLength, 0);
       history.steps.push({ step: position.step, loss, lr });
       position = { ...position, step: position.step + 1, batch: position.batch + group.length };
       events?.onStep?.({ step: position.step, totalSteps: stopAt, epoch: position.epoch, loss, lr, tokens });

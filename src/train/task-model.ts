@@ -11,7 +11,8 @@ import type { ParameterGroups } from "./trainable.js";
 export interface TrainableModel {
   /** logits (B,C) for sequence tasks, (B,T,C) for per-token tasks. */
   forward(batch: EncoderInput, ctx: ForwardContext): Tensor;
-  loss(logits: Tensor, labels: Labels): Tensor;
+  /** input: the batch the logits came from (a loss may need its attention mask). */
+  loss(logits: Tensor, labels: Labels, input: EncoderInput): Tensor;
   /** C: classes (or scores) per prediction. */
   readonly outputSize: number;
 }

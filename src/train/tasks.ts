@@ -12,7 +12,7 @@ import { ConfigError } from "../errors.js";
 import type { Tokenizer } from "../tokenize/index.js";
 import type { Prediction } from "./evaluate.js";
 import type { Score } from "./loop.js";
-import { accuracy, binaryF1, entityF1, looseMicroF1, matthewsCorrcoef, pearson, spearman } from "./metrics.js";
+import { accuracy, binaryF1, entityF1, looseMicroF1, matthewsCorrcoef, pearson, spearman } from "./metrics/index.js";
 
 /**
  * skipMalformed: skip (and count) malformed rows instead of stopping at the first. labels: the label list

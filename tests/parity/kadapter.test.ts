@@ -9,13 +9,12 @@ import { dirname, join, resolve } from "node:path";
 import { describe, it, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Engine, type Tensor } from "../../src/autograd/index.js";
-import { DependencyHead, EntityTypingHead, RelationClassificationHead, RelationHead } from "../../src/heads/index.js";
+import type { Batch } from "../../src/data/index.js";
+import { DependencyHead, EntityTypingHead, RelationClassificationHead, RelationHead, type Labels } from "../../src/heads/index.js";
 import { readSafetensors, toFloat32, type TensorRecord } from "../../src/io/index.js";
 import { refBackend, type Backend } from "../../src/kernels/index.js";
-import {
-  BertModel, fromHfConfig, fromKAdapterJson, hfName, KAdapterModel, kadapterReferenceName, KnowledgeAdapter, KnowledgeFusion,
-  mapCheckpoint, type FusionMode,
-} from "../../src/models/index.js";
+import { fromKAdapterJson, KAdapterModel, kadapterReferenceName, KnowledgeAdapter, KnowledgeFusion, KnowledgePretrainModel, KnowledgeTaskModel, type FusionMode } from "../../src/kadapter/index.js";
+import { BertModel, fromHfConfig, hfName, mapCheckpoint } from "../../src/models/index.js";
 import { Rng } from "../../src/rng.js";
 import { testBackend } from "../helpers/backend.js";
 import { tensorDiff } from "../helpers/close.js";
@@ -99,32 +98,31 @@ function build(f: Fixture, backend: Backend) {
   const attentionMask = ints(f, "attention_mask");
   const input = { ids: ints(f, "input_ids"), typeIds: ints(f, "token_type_ids"), attentionMask, batchSize: B, seqLength: T };
 
-  /** The case's forward pass: named outputs to compare, logits and loss. */
+  // the fixture's marker positions (subject/object starts, or the entity start) as a batch carries them
+  const markerNames = headType === "entity_typing" ? ["entity_start"] : headType === "dependency" ? [] : ["subj_start", "obj_start"];
+  const P = markerNames.length;
+  const markers = P ? Int32Array.from({ length: B * P }, (_, i) => ints(f, markerNames[i % P])[Math.floor(i / P)]) : null;
+  const labelRecord = f.byName.get("labels");
+  const labels: Labels = labelRecord?.dtype === "I32" ? { kind: "classes", ids: labelRecord.data } : { kind: "values", values: floats(f, "labels") };
+  const batch: Batch = { ...input, labels, markers, examples: [] };
+
+  /** The case's forward pass through the task model the training commands run: named outputs, logits and loss. */
   const run = (): { outputs: [string, Tensor][]; logits: Tensor; loss: Tensor } => {
     if (head instanceof RelationHead || head instanceof DependencyHead) {
-      const out = plm.forward(input, ctx, { hiddenStates: true });
-      const adapterLast = adapters[0].adapter.forward(out.hiddenStates ?? [], attentionMask, ctx);
-      const outputs: [string, Tensor][] = [["out.plm_last", out.lastHidden], ["out.adapter_last", adapterLast]];
-      if (head instanceof RelationHead) {
-        const logits = head.forward(out.lastHidden, adapterLast, ints(f, "subj_start"), ints(f, "obj_start"), ctx);
-        return { outputs, logits, loss: head.loss(logits, ints(f, "labels")) };
-      }
-      const logits = head.forward(out.lastHidden, adapterLast, attentionMask, ctx);
-      return { outputs, logits, loss: head.loss(logits, ints(f, "labels"), attentionMask) };
+      const model = new KnowledgePretrainModel(new KAdapterModel(plm, [adapters[0].adapter], null), head);
+      const out = model.model.forward(input, ctx);
+      const logits = model.forward(batch, ctx);
+      return { outputs: [["out.plm_last", out.plmLast], ["out.adapter_last", out.adapterOutputs[0]]], logits, loss: model.loss(logits, labels, batch) };
     }
     assert.ok(fusion, `${f.file}: a downstream case has a fusion`);
-    const model = new KAdapterModel(plm, adapters.map((a) => a.adapter), fusion);
-    const out = model.forward(input, ctx);
+    const model = new KnowledgeTaskModel(new KAdapterModel(plm, adapters.map((a) => a.adapter), fusion), head);
+    const out = model.model.forward(input, ctx);
     const outputs: [string, Tensor][] = [
       ["out.plm_last", out.plmLast], ["out.fac_adapter_last", out.adapterOutputs[0]], ["out.lin_adapter_last", out.adapterOutputs[1]],
       ["out.task_features", out.features],
     ];
-    if (head instanceof EntityTypingHead) {
-      const logits = head.forward(out.features, ints(f, "entity_start"), ctx);
-      return { outputs, logits, loss: head.loss(logits, floats(f, "labels")) };
-    }
-    const logits = head.forward(out.features, ints(f, "subj_start"), ints(f, "obj_start"), ctx);
-    return { outputs, logits, loss: head.loss(logits, ints(f, "labels")) };
+    const logits = model.forward(batch, ctx);
+    return { outputs, logits, loss: model.loss(logits, labels) };
   };
   return { e, params, trainable, run };
 }

@@ -11,7 +11,7 @@ import type { EncodedExample } from "../../src/data/index.js";
 import { headConfig } from "../../src/heads/index.js";
 import { BertModel, fromHfConfig } from "../../src/models/index.js";
 import { Rng } from "../../src/rng.js";
-import { runTraining, TrainingDivergedError, type LoopConfig } from "../../src/train/loop.js";
+import { runTraining, TrainingDivergedError, type LoopConfig } from "../../src/train/index.js";
 import { TaskModel } from "../../src/train/task-model.js";
 import { applyTrainMode } from "../../src/train/trainable.js";
 import { testBackend } from "../helpers/backend.js";

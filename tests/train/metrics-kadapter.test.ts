@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { readConllU } from "../../src/data/index.js";
 import { ConfigError } from "../../src/errors.js";
-import { accuracy, relationF1, unlabeledAttachmentScore } from "../../src/train/metrics.js";
+import { accuracy, relationF1, unlabeledAttachmentScore } from "../../src/train/metrics/index.js";
 import { assertClose, assertScores, SHARED_DATA } from "./helpers/scores.js";
 
 describe("unlabeledAttachmentScore", () => {

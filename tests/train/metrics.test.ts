@@ -7,7 +7,7 @@ import { ConfigError } from "../../src/errors.js";
 import {
   accuracy, averageRanks, binaryF1, entityF1, extractEntities, looseMicroF1, macroF1, matthewsCorrcoef, microF1, pearson,
   spearman,
-} from "../../src/train/metrics.js";
+} from "../../src/train/metrics/index.js";
 import { assertClose, assertScores, SHARED_DATA } from "./helpers/scores.js";
 
 describe("classification metrics (sklearn conventions)", () => {

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
 import type { ClassificationResult } from "../../pipelines/index.js";
-import { trainWithProgress } from "../run-training.js";
+import { trainWithProgress } from "../train-adapter.js";
 import { defaultDataDir, integer, log, openKit } from "../setup.js";
 
 interface DemoFlags {

@@ -6,9 +6,9 @@ import type { TrainSummary } from "../../api/index.js";
 import { ConfigError } from "../../errors.js";
 import type { Pooling } from "../../heads/index.js";
 import { TRAIN_MODES, type AdamVariant, type ScheduleKind, type TrainMode } from "../../train/index.js";
-import { trainWithProgress } from "../run-training.js";
-import { integer, number, openKit } from "../setup.js";
-import { addKnowledgeOptions, parseKnowledge, trainWithKnowledge } from "./kadapter.js";
+import { trainWithProgress } from "../train-adapter.js";
+import { defaultDataDir, integer, number, openKit } from "../setup.js";
+import { addKnowledgeOptions, parseKnowledge, runKnowledgeTask } from "../knowledge.js";
 import { addTaskOptions, taskSpec, type TaskFlags } from "./task-options.js";
 
 interface TrainFlags extends TaskFlags {
@@ -53,9 +53,13 @@ interface TrainFlags extends TaskFlags {
 export async function train(flags: TrainFlags): Promise<TrainSummary | null> {
   const taskName = flags.task.toLowerCase();
   if (taskName === "openentity" || taskName === "tacred") {
-    await trainWithKnowledge({
-      ...flags, task: taskName, lr: flags.lr ?? 1e-4, knowledge: parseKnowledge(flags.knowledge ?? ""), fusion: flags.fusion ?? "concat",
-      freezeEncoder: flags.freezeEncoder ?? false, trainAdapters: flags.trainAdapters ?? false,
+    const kit = await openKit(flags.model, { lowercase: flags.lowercase, strict: flags.strict });
+    await runKnowledgeTask(kit, {
+      task: taskName, out: flags.out, dataDir: flags.data ?? defaultDataDir(), trainFile: flags.trainFile, devFile: flags.devFile,
+      lr: flags.lr, epochs: flags.epochs, batchSize: flags.batchSize, maxSeqLength: flags.maxSeqLength, warmupProportion: flags.warmupProportion,
+      weightDecay: flags.weightDecay, seed: flags.seed, evalEvery: flags.evalEvery, checkpointEvery: flags.checkpointEvery,
+      maxTrainExamples: flags.maxTrainExamples, maxSteps: flags.maxSteps, resume: flags.resume,
+      knowledge: parseKnowledge(flags.knowledge ?? ""), fusion: flags.fusion, freezeEncoder: flags.freezeEncoder, trainAdapters: flags.trainAdapters,
     });
     return null;
   }

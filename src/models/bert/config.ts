@@ -1,12 +1,12 @@
 // One typed, frozen config for BERT and RoBERTa encoders, read from a Hugging Face config.json or Google's
 // bert_config.json. This file is the only place that reads "hidden_size" and its siblings.
 import { ConfigError } from "../../errors.js";
-import type { GeluApproximation } from "../../kernels/index.js";
 
 export type ModelType = "bert" | "roberta";
 
 /** The FFN activation as the checkpoint's source computes it. */
-export type HiddenActivation = { kind: "gelu"; approximation: GeluApproximation } | { kind: "relu" } | { kind: "tanh" };
+import type { HiddenActivation } from "../../nn/index.js";
+export type { HiddenActivation };
 
 export interface BertConfig {
   readonly modelType: ModelType;

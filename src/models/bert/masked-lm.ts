@@ -4,9 +4,8 @@
 // (V,H) matrix of its own and its gradient flows into the embeddings.
 import { crossEntropy, gatherRows, linear, reshape, type Engine, type Tensor } from "../../autograd/index.js";
 import { ShapeError } from "../../errors.js";
-import { LayerNorm, Linear, Module } from "../../nn/index.js";
+import { activate, LayerNorm, Linear, Module } from "../../nn/index.js";
 import type { Rng } from "../../rng.js";
-import { activate } from "./activation.js";
 import type { BertConfig } from "./config.js";
 
 class Transform extends Module {

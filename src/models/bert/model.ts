@@ -6,15 +6,13 @@
 // RoBERTa differs only in its config and its position ids (they start after the padding index).
 // The model's own weights are never written after load. What adapters change (insertions, their own
 // LayerNorms) comes in per forward as a Routing: each row of a batch may run a different adapter, or none.
-import { add, attention, reshape, selectTokens, tanh, type Engine, type Tensor } from "../../autograd/index.js";
+import { add, reshape, selectTokens, tanh, type Engine, type Tensor } from "../../autograd/index.js";
 import { formatShape } from "../../dtype.js";
 import { FormatError, ShapeError } from "../../errors.js";
 import {
-  Dropout, Embedding, LayerNorm, Linear, Module, ModuleList, paddingMask, Routing,
-  type ForwardContext, type LinearInit,
+  Dropout, Embedding, EncoderLayers, LayerNorm, Linear, Module, ModuleList, paddingMask, Routing, TransformerLayer, type ForwardContext,
 } from "../../nn/index.js";
 import { Rng } from "../../rng.js";
-import { activate } from "./activation.js";
 import type { BertConfig } from "./config.js";
 
 /** A tokenised batch, row-major (B,T). attentionMask is 1 for real tokens, 0 for padding. */
@@ -85,83 +83,6 @@ function positionIds(input: EncoderInput, config: BertConfig): Int32Array {
   return out;
 }
 
-class SelfAttention extends Module {
-  readonly query: Linear;
-  readonly key: Linear;
-  readonly value: Linear;
-  readonly output: Linear;
-  readonly norm: LayerNorm;
-  private readonly drop: Dropout;
-
-  constructor(e: Engine, private readonly config: BertConfig, init: LinearInit) {
-    super();
-    const H = config.hiddenSize;
-    this.query = this.child("query", new Linear(e, H, H, init));
-    this.key = this.child("key", new Linear(e, H, H, init));
-    this.value = this.child("value", new Linear(e, H, H, init));
-    this.output = this.child("output", new Linear(e, H, H, init));
-    this.norm = this.child("norm", new LayerNorm(e, H, config.layerNormEps));
-    this.drop = new Dropout(config.hiddenDropout);
-  }
-
-  /** x (B,T,H), mask (B,T) additive or null (attend everywhere) -> attention output projected and dropped out, before add & norm. */
-  forward(x: Tensor, mask: Tensor | null, ctx: ForwardContext): Tensor {
-    const probsDropout = ctx.training && this.config.attentionDropout > 0 ? { p: this.config.attentionDropout, rng: ctx.rng } : null;
-    const context = attention(this.query.forward(x), this.key.forward(x), this.value.forward(x), {
-      numHeads: this.config.numHeads, mask, dropout: probsDropout,
-    });
-    return this.drop.forward(this.output.forward(context), ctx);
-  }
-}
-
-class FeedForward extends Module {
-  readonly inner: Linear;
-  readonly output: Linear;
-  readonly norm: LayerNorm;
-  private readonly drop: Dropout;
-
-  constructor(e: Engine, private readonly config: BertConfig, init: LinearInit) {
-    super();
-    this.inner = this.child("inner", new Linear(e, config.hiddenSize, config.intermediateSize, init));
-    this.output = this.child("output", new Linear(e, config.intermediateSize, config.hiddenSize, init));
-    this.norm = this.child("norm", new LayerNorm(e, config.hiddenSize, config.layerNormEps));
-    this.drop = new Dropout(config.hiddenDropout);
-  }
-
-  forward(x: Tensor, ctx: ForwardContext): Tensor {
-    return this.drop.forward(this.output.forward(activate(this.inner.forward(x), this.config.hiddenActivation)), ctx);
-  }
-}
-
-/**
- * One post-LN encoder layer (Hugging Face's BertLayer). Exported for encoders built from the same blocks
- * (K-Adapter's adapter layers). `init` defaults to BERT's truncated normal with the config's initializer range.
- */
-export class TransformerLayer extends Module {
-  readonly attn: SelfAttention;
-  readonly ffn: FeedForward;
-
-  constructor(e: Engine, config: BertConfig, rng: Rng, private readonly index: number, init: LinearInit = { rng, std: config.initializerRange }) {
-    super();
-    this.attn = this.child("attn", new SelfAttention(e, config, init));
-    this.ffn = this.child("ffn", new FeedForward(e, config, init));
-  }
-
-  /** x (B,T,H), mask (B,T) additive or null -> (B,T,H); each row's adapter (routing) runs at the insertion points. */
-  forward(x: Tensor, mask: Tensor | null, ctx: ForwardContext, routing: Routing = Routing.uniform(x.shape[0], null)): Tensor {
-    const layer = this.index;
-    // sublayer output h and residual r of one group's rows -> that group's LayerNorm(insertion(h) + r)
-    const attended = routing.map([this.attn.forward(x, mask, ctx), x], (ins, [h, r]) => {
-      const point = "afterAttention";
-      return (ins?.norm({ layer, point }) ?? this.attn.norm).forward(add(ins?.at(layer, point)?.forward(h, ctx) ?? h, r));
-    });
-    return routing.map([this.ffn.forward(attended, ctx), attended], (ins, [h, r]) => {
-      const point = "afterFfn";
-      return (ins?.norm({ layer, point }) ?? this.ffn.norm).forward(add(ins?.at(layer, point)?.forward(h, ctx) ?? h, r));
-    });
-  }
-}
-
 export class BertModel extends Module {
   readonly embeddings: Embeddings;
   readonly layers: ModuleList<TransformerLayer>;
@@ -199,6 +120,14 @@ export class BertModel extends Module {
     return { lastHidden: h, pooled, hiddenStates };
   }
 
+  /** A new encoder with copies of this one's weights, for a run that trains encoder weights (full fine-tuning,
+   *  top layers, K-Adapter's fine-tuned PLM) while this one stays as loaded. Its parameters require gradients. */
+  copy(): BertModel {
+    const twin = new BertModel(this.engine, this.config);
+    twin.loadWeights(new Map(this.namedParameters().map(([n, t]) => [n, Float32Array.from(t.data)])), "the base model");
+    return twin;
+  }
+
   /** Copies checkpoint weights (AdapterKit names, see weights.ts) into the encoder's parameters. */
   loadWeights(params: ReadonlyMap<string, Float32Array>, source = "checkpoint"): void {
     for (const [name, t] of this.namedParameters()) {
@@ -207,15 +136,5 @@ export class BertModel extends Module {
       if (data.length !== t.size) throw new FormatError(`${source}: expected ${formatShape(t.shape)} for "${name}", got ${data.length} values`);
       t.data.set(data);
     }
-  }
-}
-
-/** A stack of layers, so their parameter paths read `encoder.layers.<i>....` (Hugging Face's encoder.layer.<i>). */
-export class EncoderLayers extends Module {
-  readonly layers: ModuleList<TransformerLayer>;
-
-  constructor(layers: TransformerLayer[]) {
-    super();
-    this.layers = this.child("layers", new ModuleList(layers));
   }
 }

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { PrecisionRecallF1 } from "../../../src/train/metrics.js";
+import type { PrecisionRecallF1 } from "../../../src/train/metrics/index.js";
 
 // Compiled, this file is dist/tests/train/helpers/scores.js: the repo root is four levels up.
 export const SHARED_DATA = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..", "../shared/data");

@@ -11,10 +11,10 @@ import { ConfigError, FormatError, ShapeError } from "../../src/errors.js";
 import { readSafetensors, writeSafetensors, type TensorRecord } from "../../src/io/index.js";
 import { refBackend } from "../../src/kernels/index.js";
 import {
-  BertModel, defaultPluginLayers, fromHfConfig, fromKAdapterJson, KADAPTER_CONFIG_FILE, KADAPTER_WEIGHTS_FILE, KAdapterModel,
-  kadapterReferenceName, KnowledgeAdapter, knowledgeAdapterConfig, KnowledgeFusion, loadKnowledgeAdapter, saveKnowledgeAdapter,
-  toKAdapterJson, type EncoderInput, type KnowledgeAdapterOptions,
-} from "../../src/models/index.js";
+  defaultPluginLayers, fromKAdapterJson, KADAPTER_CONFIG_FILE, KADAPTER_WEIGHTS_FILE, KAdapterModel, kadapterReferenceName, KnowledgeAdapter,
+  knowledgeAdapterConfig, KnowledgeFusion, loadKnowledgeAdapter, saveKnowledgeAdapter, toKAdapterJson, type KnowledgeAdapterOptions,
+} from "../../src/kadapter/index.js";
+import { BertModel, fromHfConfig, type EncoderInput } from "../../src/models/index.js";
 import { Rng } from "../../src/rng.js";
 
 const ctx = { training: false, rng: new Rng(0) };

@@ -4,8 +4,8 @@
 //   layers.<i>.encoder.layers.<j>.attn.query.weight      adapter.<i>.encoder.layer.<j>.attention.self.query.weight
 //   ... every inner-layer tensor under its Hugging Face BertLayer name (see ../bert/weights.ts)
 //   layers.<i>.upProject.{weight,bias}                   adapter.<i>.up_project.{weight,bias}     (d_plm,d_a) (d_plm)
-import { FormatError } from "../../errors.js";
-import { hfName } from "../bert/weights.js";
+import { FormatError } from "../errors.js";
+import { hfName } from "../models/index.js";
 
 const PROJECTIONS: Record<string, string> = { downProject: "down_project", upProject: "up_project" };
 

@@ -5,11 +5,11 @@
 // Written with writeFilesAtomic: a new folder appears whole or not at all. Loading is strict: missing,
 // unexpected and mis-shaped tensors are reported together, naming the file and each tensor.
 import { join } from "node:path";
-import type { Engine } from "../../autograd/index.js";
-import { formatShape } from "../../dtype.js";
-import { FormatError } from "../../errors.js";
-import { encodeSafetensors, readJson, readSafetensors, writeFilesAtomic, type FileContents, type TensorRecord } from "../../io/index.js";
-import { Rng } from "../../rng.js";
+import type { Engine } from "../autograd/index.js";
+import { formatShape } from "../dtype.js";
+import { FormatError } from "../errors.js";
+import { encodeSafetensors, readJson, readSafetensors, writeFilesAtomic, type FileContents, type TensorRecord } from "../io/index.js";
+import { Rng } from "../rng.js";
 import { fromKAdapterJson, toKAdapterJson } from "./config.js";
 import { KnowledgeAdapter } from "./knowledge-adapter.js";
 import { kadapterReferenceName } from "./weights.js";

@@ -1,8 +1,8 @@
 // One typed, frozen config for a K-Adapter knowledge adapter (Wang et al. 2021, microsoft/K-Adapter), and its
 // kadapter_config.json form. Defaults are the reference scripts' values (fac-adapter.py / lin-adapter.py
 // AdapterConfig and run_pretrain_*.sh), except maskPadding, which the reference does not have.
-import { ConfigError, FormatError } from "../../errors.js";
-import { hfActivation, hfActivationName, type HiddenActivation } from "../bert/config.js";
+import { ConfigError, FormatError } from "../errors.js";
+import { hfActivation, hfActivationName, type HiddenActivation } from "../models/index.js";
 
 export interface KnowledgeAdapterConfig {
   readonly plmHidden: number; // d_plm: the frozen PLM's hidden size (1024 for RoBERTa-large)

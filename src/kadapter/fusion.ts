@@ -9,11 +9,11 @@
 // but never calls it (its OpenEntity/TACRED scripts require two adapters in concat mode). So with one adapter
 // there is no `task` Linear here. The reference's task_dense is Linear(2H -> H) for its two adapters; n·H -> H
 // generalises it. Every Linear takes PyTorch's default init, as there.
-import { add, concat, type Engine, type Tensor } from "../../autograd/index.js";
-import { formatShape } from "../../dtype.js";
-import { ConfigError, ShapeError } from "../../errors.js";
-import { Linear, Module, ModuleList } from "../../nn/index.js";
-import type { Rng } from "../../rng.js";
+import { add, concat, type Engine, type Tensor } from "../autograd/index.js";
+import { formatShape } from "../dtype.js";
+import { ConfigError, ShapeError } from "../errors.js";
+import { Linear, Module, ModuleList } from "../nn/index.js";
+import type { Rng } from "../rng.js";
 
 export type FusionMode = "concat" | "add";
 export const FUSION_MODES: readonly FusionMode[] = ["concat", "add"];

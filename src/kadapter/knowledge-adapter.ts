@@ -11,34 +11,24 @@
 // The inner layers are BERT's post-LN layers at the adapter's width (d_a, numHeads, intermediateSize, GELU,
 // LayerNorm eps 1e-5). Parameter names: layers.<i>.downProject.{weight,bias}, layers.<i>.encoder.layers.<j>.…
 // (as in BertModel), layers.<i>.upProject.{weight,bias}; weights.ts maps them to the reference's names.
-import { add, type Engine, type Tensor } from "../../autograd/index.js";
-import { formatShape } from "../../dtype.js";
-import { assert, ShapeError } from "../../errors.js";
-import { Linear, Module, ModuleList, paddingMask, type ForwardContext } from "../../nn/index.js";
-import type { Rng } from "../../rng.js";
-import type { BertConfig } from "../bert/config.js";
-import { EncoderLayers, TransformerLayer } from "../bert/model.js";
+import { add, type Engine, type Tensor } from "../autograd/index.js";
+import { formatShape } from "../dtype.js";
+import { assert, ShapeError } from "../errors.js";
+import { EncoderLayers, Linear, Module, ModuleList, paddingMask, TransformerLayer, type ForwardContext, type TransformerLayerConfig } from "../nn/index.js";
+import type { Rng } from "../rng.js";
 import type { KnowledgeAdapterConfig } from "./config.js";
 
-/** The BERT config of the adapter's inner transformer layers (the reference's AdapterConfig). */
-export function innerEncoderConfig(config: KnowledgeAdapterConfig): BertConfig {
+/** The config of the adapter's inner transformer layers (the reference's AdapterConfig). The inner Linears
+ *  take PyTorch's default init (below), as the reference never re-initialises them; initializerRange is unused. */
+export function innerEncoderConfig(config: KnowledgeAdapterConfig): TransformerLayerConfig {
   return Object.freeze({
-    modelType: "bert",
     hiddenSize: config.adapterHidden,
-    numLayers: config.transformerLayers,
     numHeads: config.numHeads,
     intermediateSize: config.intermediateSize,
     hiddenActivation: config.activation,
     hiddenDropout: config.dropout,
     attentionDropout: config.dropout,
     layerNormEps: config.layerNormEps,
-    // The inner layers have no embeddings; these fields describe none and are never read.
-    vocabSize: 1,
-    maxPositions: 1,
-    typeVocabSize: 1,
-    padTokenId: 0,
-    positionOffset: 0,
-    // Unused: the inner Linears take PyTorch's default init (below), as the reference never re-initialises them.
     initializerRange: config.initRange,
   });
 }

@@ -59,3 +59,41 @@ it("imports respect the layer ranks and enter folders through index.ts", () => {
   }
   assert.deepEqual(violations, []);
 });
+
+/** Relative value imports of a source file (type-only imports vanish at run time), resolved to .ts paths. */
+function importsOf(file: string): string[] {
+  const source = readFileSync(file, "utf8");
+  return [...source.matchAll(/^\s*(import|export)(\s+type\b)?[^'"]*?from\s+["'](\.[^"']+)["']/gm)]
+    .filter((m) => m[2] === undefined)
+    .map((m) => resolve(dirname(file), m[3]).replace(/\.js$/, ".ts"));
+}
+
+it("has no import cycles between source files (value imports)", () => {
+  const files = sourceFiles(SRC);
+  const graph = new Map(files.map((f) => [f, importsOf(f)]));
+  const state = new Map<string, "open" | "done">();
+  const cycles: string[] = [];
+  const visit = (file: string, path: string[]): void => {
+    if (state.get(file) === "done") return;
+    if (state.get(file) === "open") {
+      cycles.push([...path.slice(path.indexOf(file)), file].map((f) => relative(SRC, f)).join(" -> "));
+      return;
+    }
+    state.set(file, "open");
+    for (const next of graph.get(file) ?? []) visit(next, [...path, file]);
+    state.set(file, "done");
+  };
+  for (const file of files) visit(file, []);
+  assert.deepEqual(cycles, []);
+});
+
+// STYLE.md: a file over about 400 lines usually holds several concepts; split it by concept.
+const MAX_LINES = 400;
+
+it(`keeps every source file under ${MAX_LINES} lines`, () => {
+  const long = sourceFiles(SRC)
+    .map((f) => ({ file: relative(SRC, f), lines: readFileSync(f, "utf8").split("\n").length }))
+    .filter((x) => x.lines > MAX_LINES)
+    .map((x) => `${x.file}: ${x.lines} lines`);
+  assert.deepEqual(long, []);
+});

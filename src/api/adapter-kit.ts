@@ -5,18 +5,23 @@
 //   const kit = await AdapterKit.load("MODEL_DIR");
 //   await kit.loadAdapter("sentiment", "runs/sst2/adapter");
 //   const out = await kit.predict("sentiment", ["a gem of a film"]);
-import { Engine } from "../autograd/index.js";
-import { AdapterSet, forwardAdapters, loadAdapter, type Adapter, type AdapterInfo } from "../adapters/index.js";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { Engine, type Tensor } from "../autograd/index.js";
+import { AdapterSet, checkAdapterName, forwardAdapters, loadAdapter, type Adapter, type AdapterInfo } from "../adapters/index.js";
 import { batchOrder, collate } from "../data/index.js";
 import { ConfigError } from "../errors.js";
 import { loadBackend, type BackendChoice } from "../kernels/index.js";
 import { loadPretrained, type BertConfig, type BertModel } from "../models/index.js";
-import { pipelineFor, type PipelineRow, type PredictInput, type PredictResult } from "../pipelines/index.js";
+import {
+  encodeEntityTypingInput, encodeRelationInput, pipelineFor, type PipelineRow, type PredictInput, type PredictResult, type SpanRow,
+} from "../pipelines/index.js";
+import { maskRows, rowsOf } from "../nn/index.js";
 import { Rng } from "../rng.js";
 import { loadTokenizer, type Tokenizer } from "../tokenize/index.js";
 import { evaluate, resolveTask, TaskModel, type Prediction, type TaskSpec } from "../train/index.js";
 import {
-  pretrainKnowledgeAdapter, trainKnowledgeTask, type KnowledgeContext, type KnowledgePretrainArgs, type KnowledgeTaskArgs,
+  KnowledgeTaskAdapter, loadKnowledgeTaskFolder, pretrainKnowledgeAdapter, TASK_CONFIG_FILE, trainKnowledgeTask, type KnowledgeContext, type KnowledgePretrainArgs, type KnowledgeTaskArgs,
 } from "../kadapter/index.js";
 import type { RunOutcome } from "../train/index.js";
 import { trainAdapter, type TrainArgs, type TrainSummary } from "./train.js";
@@ -62,7 +67,10 @@ const stderr = (line: string): void => {
 
 export class AdapterKit {
   private readonly set = new AdapterSet();
+  /** K-Adapter downstream tasks, under names distinct from the bottleneck adapters'. */
+  private readonly tasks = new Map<string, KnowledgeTaskAdapter>();
   private readonly lastUsed = new Map<string, number>();
+  private baseFingerprint: string | null = null;
 
   private constructor(
     readonly engine: Engine,
@@ -101,27 +109,46 @@ export class AdapterKit {
     return this.base.config;
   }
 
-  /** Loads an AdapterHub-layout adapter folder under `name` (replacing a loaded adapter of that name when replace is set). */
+  /**
+   * Loads an adapter folder under `name`: AdapterHub's layout (a bottleneck, LayerNorm-only or head-only
+   * adapter), or a K-Adapter task folder (task_config.json; it must have run over this base). With replace, a
+   * loaded adapter of that name is swapped for the new one once it has loaded.
+   */
   async loadAdapter(name: string, dir: string, options: { replace?: boolean } = {}): Promise<AdapterInfo> {
-    if (this.set.has(name) && !options.replace) throw new ConfigError(`adapter "${name}": expected a new name, got one that is loaded; hint: unload it first or pass { replace: true }`);
+    checkAdapterName(name);
+    if (this.has(name) && !options.replace) throw new ConfigError(`adapter "${name}": expected a new name, got one that is loaded; hint: unload it first or pass { replace: true }`);
+    if (existsSync(join(dir, TASK_CONFIG_FILE))) {
+      this.baseFingerprint ??= this.base.fingerprint();
+      const task = await loadKnowledgeTaskFolder(this.engine, dir, this.base, name, this.baseFingerprint);
+      if (this.set.has(name)) this.set.remove(name);
+      this.tasks.set(name, task);
+      return task.info();
+    }
     const adapter = await loadAdapter(this.engine, dir, this.base, name);
-    this.set.add(adapter, options);
+    this.tasks.delete(name);
+    this.set.add(adapter, { replace: true });
     return adapter.info();
   }
 
   /** Puts an adapter built in memory (a training run's) under its own name. */
   addAdapter(adapter: Adapter, options: { replace?: boolean } = {}): void {
+    if (this.tasks.has(adapter.name) && !options.replace) throw new ConfigError(`adapter "${adapter.name}": expected a new name, got one that is loaded; hint: unload it first`);
+    this.tasks.delete(adapter.name);
     this.set.add(adapter, options);
   }
 
+  has(name: string): boolean {
+    return this.set.has(name) || this.tasks.has(name);
+  }
+
   unloadAdapter(name: string): void {
-    this.set.remove(name);
+    if (!this.tasks.delete(name)) this.set.remove(name);
     this.lastUsed.delete(name);
   }
 
   /** The loaded adapters: name, kind, head kind, labels, parameters, bytes in memory, when last used (ms since epoch, or null). */
   adapters(): (AdapterInfo & { lastUsed: number | null })[] {
-    return this.set.info().map((a) => ({ ...a, lastUsed: this.lastUsed.get(a.name) ?? null }));
+    return [...this.set.info(), ...[...this.tasks.values()].map((t) => t.info())].map((a) => ({ ...a, lastUsed: this.lastUsed.get(a.name) ?? null }));
   }
 
   adapter(name: string): Adapter {
@@ -155,13 +182,20 @@ export class AdapterKit {
     }
     if (!(Number.isInteger(budget) && budget >= maxLength)) throw new ConfigError(`predict: expected maxBatchTokens >= maxSeqLength (${maxLength}), got ${budget}`);
     // validate every row before any compute: one bad row fails the call, naming it
-    const rows = requests.map((r, i) => {
-      const adapter = this.set.get(r.adapter);
+    const rows = requests.map((r, i): BatchRow => {
       const where = options.inputName?.(i) ?? `inputs[${i}]`;
-      return { adapter, row: pipelineFor(adapter.head.config).encode(this.tokenizer, r.input, maxLength, where), index: i };
+      const task = this.tasks.get(r.adapter);
+      if (task) {
+        const row = task.kind === "entity-typing"
+          ? encodeEntityTypingInput(this.tokenizer, r.input, task.labels, maxLength, where)
+          : encodeRelationInput(this.wordTokenizer(), r.input, task.labels, maxLength, where);
+        return { route: task, row, index: i };
+      }
+      const adapter = this.set.get(r.adapter);
+      return { route: adapter, row: pipelineFor(adapter.head.config).encode(this.tokenizer, r.input, maxLength, where), index: i };
     });
     const now = Date.now();
-    for (const r of rows) this.lastUsed.set(r.adapter.name, now);
+    for (const r of requests) this.lastUsed.set(r.adapter, now);
     const results = new Array<PredictResult>(rows.length);
     for (const batch of lengthBatches(rows, budget)) this.forwardBatch(batch, results);
     return results;
@@ -191,10 +225,10 @@ export class AdapterKit {
 
   /** Trains a new adapter named args.adapter and keeps it loaded; returns the run's summary. */
   async train(args: TrainArgs): Promise<TrainSummary> {
-    if (this.set.has(args.adapter) && !args.replace) throw new ConfigError(`train: an adapter named "${args.adapter}" is loaded; hint: unload it, pick another name or pass replace: true`);
+    if (this.has(args.adapter) && !args.replace) throw new ConfigError(`train: an adapter named "${args.adapter}" is loaded; hint: unload it, pick another name or pass replace: true`);
     const context = { engine: this.engine, base: this.base, tokenizer: this.tokenizer, wordTokenizer: () => this.wordTokenizer(), modelDir: this.modelDir, kernels: this.kernels };
     const { summary, adapter } = await trainAdapter(context, args);
-    if (adapter) this.set.add(adapter, { replace: true });
+    if (adapter) this.addAdapter(adapter, { replace: true });
     return summary;
   }
 
@@ -212,26 +246,39 @@ export class AdapterKit {
     return { engine: this.engine, base: this.base, tokenizer: this.tokenizer, kernels: this.kernels, modelDir: this.modelDir };
   }
 
-  private forwardBatch(batch: readonly { adapter: Adapter; row: PipelineRow<PredictResult>; index: number }[], results: PredictResult[]): void {
+  /** One mixed forward: bottleneck adapters route inside the encoder; K-Adapter tasks read its hidden states. */
+  private forwardBatch(batch: readonly BatchRow[], results: PredictResult[]): void {
     // rows of one adapter side by side, so the routed forward merges its groups back without a gather
-    const first = new Map<Adapter, number>();
-    batch.forEach((r, i) => { if (!first.has(r.adapter)) first.set(r.adapter, i); });
-    const order = [...batch].sort((a, b) => (first.get(a.adapter) ?? 0) - (first.get(b.adapter) ?? 0)); // stable
+    const first = new Map<BatchRow["route"], number>();
+    batch.forEach((r, i) => { if (!first.has(r.route)) first.set(r.route, i); });
+    const order = [...batch].sort((a, b) => (first.get(a.route) ?? 0) - (first.get(b.route) ?? 0)); // stable
     const input = collate(order.map((r) => ({ ids: r.row.ids, typeIds: r.row.typeIds, target: null, source: `inputs[${r.index}]` })), "classification", this.tokenizer.specialTokenIds.pad ?? 0);
     const T = input.seqLength;
+    const ctx = { training: false, rng: new Rng(0) };
+    const decode = (rows: Int32Array, logits: Tensor): void => {
+      const width = logits.size / rows.length;
+      rows.forEach((b, j) => {
+        const r = order[b];
+        results[r.index] = r.row.decode(logits.data, j * width, T);
+      });
+    };
     this.engine.noGrad(() => {
-      const groups = forwardAdapters(this.base, input, order.map((r) => r.adapter), { training: false, rng: new Rng(0) });
-      for (const g of groups) {
-        const width = g.logits.size / g.rows.length;
-        g.rows.forEach((b, j) => {
-          const r = order[b];
-          results[r.index] = r.row.decode(g.logits.data, j * width, T);
-        });
+      const rowAdapters = order.map((r) => (r.route instanceof KnowledgeTaskAdapter ? null : r.route));
+      const needsHidden = order.some((r) => r.route instanceof KnowledgeTaskAdapter);
+      const { groups, output } = forwardAdapters(this.base, input, rowAdapters, ctx, { hiddenStates: needsHidden });
+      for (const g of groups) decode(g.rows, g.logits);
+      for (const task of new Set(order.flatMap((r) => (r.route instanceof KnowledgeTaskAdapter ? [r.route] : [])))) {
+        const rows = Int32Array.from(order.flatMap((r, b) => (r.route === task ? [b] : [])));
+        const markers = Int32Array.from([...rows].flatMap((b) => [...(order[b].row as SpanRow<PredictResult>).markers]));
+        const hidden = (output.hiddenStates ?? []).map((h) => rowsOf(h, rows));
+        decode(rows, task.logits(hidden, maskRows(input.attentionMask, rows, T), markers, ctx));
       }
     });
     this.engine.release();
   }
 }
+
+type BatchRow = { route: Adapter | KnowledgeTaskAdapter; row: PipelineRow<PredictResult> | SpanRow<PredictResult>; index: number };
 
 /** Rows sorted by length, cut so that rows x longest row stays within the budget. */
 function lengthBatches<T extends { row: { ids: Int32Array } }>(rows: readonly T[], budget: number): T[][] {

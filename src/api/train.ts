@@ -3,7 +3,7 @@
 // comes, and a summary returned to the caller. Modes that train encoder weights (full, top-layers) train a
 // copy of the base the run owns, so the shared base is never written.
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, stat } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Engine } from "../autograd/index.js";
 import { Adapter, ADAPTER_FOLDER_FILES, bottleneckConfig, saveAdapter, type AdapterActivation, type AdapterInfo } from "../adapters/index.js";
@@ -140,12 +140,7 @@ export async function trainAdapter(ctx: TrainContext, args: TrainArgs): Promise<
     evalEverySteps: o.evalEvery ?? null, checkpointEverySteps: o.checkpointEvery ?? 200, maxSteps: o.maxSteps,
   };
   const save = async (): Promise<void> => {
-    if (modelOut) {
-      await saveHfModel(modelOut, encoder, c);
-      for (const f of ["vocab.txt", "tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt", "special_tokens_map.json"]) {
-        if (existsSync(join(ctx.modelDir, f))) await copyFile(join(ctx.modelDir, f), join(modelOut, f));
-      }
-    }
+    if (modelOut) await saveHfModel(modelOut, encoder, c, { tokenizerFrom: ctx.modelDir });
     await saveAdapter(adapterDir, adapter, c);
   };
   const history = await runTraining({

@@ -9,6 +9,9 @@ export { KADAPTER_CONFIG_FILE, KADAPTER_WEIGHTS_FILE, knowledgeAdapterFiles, loa
 export { FUSION_MODES, KnowledgeFusion, type FusionMode } from "./fusion.js";
 export { KAdapterModel, type KAdapterOutput, type KAdapterParameterGroups } from "./kadapter-model.js";
 export { innerEncoderConfig, KnowledgeAdapter } from "./knowledge-adapter.js";
+export {
+  KnowledgeTaskAdapter, loadKnowledgeTaskFolder, saveKnowledgeTaskFolder, TASK_CONFIG_FILE, TASK_WEIGHTS_FILE, type KnowledgeTaskKind, type TaskFolderContents,
+} from "./task-folder.js";
 export { KnowledgePretrainModel, KnowledgeTaskModel, type DownstreamHead, type PretrainHead } from "./task-models.js";
 export { KNOWLEDGE_TASKS, loadKnowledgeTask, type KnowledgeTask, type KnowledgeTaskName, type KnowledgeTaskSpec } from "./tasks.js";
 export {

@@ -49,9 +49,15 @@ export class KAdapterModel extends Module {
 
   forward(input: EncoderInput, ctx: ForwardContext): KAdapterOutput {
     const out = this.plm.forward(input, ctx, { hiddenStates: this.adapters.items.length > 0 });
-    const hiddenStates = out.hiddenStates ?? [];
-    const adapterOutputs = this.adapters.items.map((adapter) => adapter.forward(hiddenStates, input.attentionMask, ctx));
-    return { plmLast: out.lastHidden, adapterOutputs, features: this.fusion ? this.fusion.forward(out.lastHidden, adapterOutputs) : out.lastHidden };
+    return this.fromHiddenStates(out.hiddenStates ?? [out.lastHidden], input.attentionMask, ctx);
+  }
+
+  /** The part after the PLM: hiddenStates (B,T,H) each, [0] the embeddings and [i] layer i, from a forward
+   *  that ran elsewhere (a mixed batch's shared one) -> adapter outputs and fused features. */
+  fromHiddenStates(hiddenStates: readonly Tensor[], attentionMask: EncoderInput["attentionMask"], ctx: ForwardContext): KAdapterOutput {
+    const plmLast = hiddenStates[hiddenStates.length - 1];
+    const adapterOutputs = this.adapters.items.map((adapter) => adapter.forward(hiddenStates, attentionMask, ctx));
+    return { plmLast, adapterOutputs, features: this.fusion ? this.fusion.forward(plmLast, adapterOutputs) : plmLast };
   }
 
   parameterGroups(): KAdapterParameterGroups {

@@ -3,14 +3,14 @@
 //                             (factual) or dependency heads (linguistic); saves the adapter folder
 //   trainKnowledgeTask        entity typing (OpenEntity) or relation classification (TACRED format) over the
 //                             base with zero or more pretrained knowledge adapters and their fusion
-// Both run the one training loop (checkpoints, resume, best on dev) and write metrics.json and report.html.
+// Both run the one training loop (checkpoints, resume, best on dev) and write metrics.json and report.html;
+// a downstream run keeps its best as a task folder (task/) that a kit loads next to bottleneck adapters.
 // When the PLM trains (the reference fine-tunes it downstream) the run trains its own copy of the base.
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Engine } from "../autograd/index.js";
 import { ConfigError } from "../errors.js";
 import { DependencyHead, EntityTypingHead, RelationClassificationHead, RelationHead } from "../heads/index.js";
-import { encodeSafetensors, writeFilesAtomic } from "../io/index.js";
 import { saveHfModel, type BertModel } from "../models/index.js";
 import { Rng } from "../rng.js";
 import type { Tokenizer } from "../tokenize/index.js";
@@ -22,6 +22,7 @@ import { loadKnowledgeAdapter, saveKnowledgeAdapter } from "./folder.js";
 import { FUSION_MODES, KnowledgeFusion, type FusionMode } from "./fusion.js";
 import { KAdapterModel } from "./kadapter-model.js";
 import { KnowledgeAdapter } from "./knowledge-adapter.js";
+import { saveKnowledgeTaskFolder } from "./task-folder.js";
 import { KnowledgePretrainModel, KnowledgeTaskModel } from "./task-models.js";
 import { loadKnowledgeTask, type KnowledgeTask, type KnowledgeTaskName } from "./tasks.js";
 
@@ -182,9 +183,10 @@ export async function trainKnowledgeTask(ctx: KnowledgeContext, args: KnowledgeT
     total: size(groups.plm) + size(groups.adapters) + size(groups.fusion) + size(groups.head), adapter: size(groups.adapters) + size(groups.fusion), head: size(groups.head),
   };
   return run(ctx, { ...args, maxSeqLength }, d, task, model, trainable, counts, description, async () => {
-      const records = [...groups.fusion, ...groups.head].map(([name, t]) => ({ name, dtype: "F32" as const, shape: [...t.shape], data: Float32Array.from(t.data) }));
-      await writeFilesAtomic(join(out, "task"), { "task.safetensors": encodeSafetensors(records) });
-      if (!args.freezeEncoder) await saveHfModel(join(out, "model"), plm, plmConfig);
+      await saveKnowledgeTaskFolder(join(out, "task"), {
+        task: args.task, labels: task.labels, maxSeqLength, encoder: plm, encoderFineTuned: !args.freezeEncoder, knowledge: adapters, fusion, fusionMode, head,
+      });
+      if (!args.freezeEncoder) await saveHfModel(join(out, "model"), plm, plmConfig, { tokenizerFrom: ctx.modelDir });
       if (args.trainAdapters) for (const { name, adapter } of adapters) await saveKnowledgeAdapter(join(out, "adapters", name), adapter);
     });
 }

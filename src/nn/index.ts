@@ -8,6 +8,6 @@ export { LayerNorm } from "./layernorm.js";
 export { Linear, type LinearInit } from "./linear.js";
 export { Module, type ForwardContext } from "./module.js";
 export { ModuleList } from "./module-list.js";
-export { Routing, rowsOf, type RouteGroup } from "./routing.js";
+export { maskRows, Routing, rowsOf, type RouteGroup } from "./routing.js";
 export { EncoderLayers, TransformerLayer, type TransformerLayerConfig } from "./transformer-layer.js";
 export { MASKED_SCORE, paddingMask } from "./padding-mask.js";

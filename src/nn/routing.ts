@@ -62,3 +62,10 @@ export function rowsOf(x: Tensor, rows: Int32Array): Tensor {
   const inner = x.size / B;
   return reshape(gatherRows(reshape(x, [B, inner]), rows), [n, ...rest]);
 }
+
+/** mask (B·T) -> the rows' (rows.length·T), for a group's attention mask. */
+export function maskRows(mask: ArrayLike<number>, rows: Int32Array, T: number): Int32Array {
+  const out = new Int32Array(rows.length * T);
+  rows.forEach((b, j) => { for (let t = 0; t < T; t++) out[j * T + t] = mask[b * T + t]; });
+  return out;
+}

@@ -10,6 +10,7 @@ export {
   softmax, TextClassificationPipeline, type ClassificationResult, type MultilabelResult, type RegressionResult, type TextClassificationResult,
 } from "./text-classification.js";
 export { TokenClassificationPipeline, type Entity, type TokenClassificationResult } from "./token-classification.js";
+export { encodeEntityTypingInput, encodeRelationInput, type EntityTypingInput, type RelationInput, type SpanRow } from "./spans.js";
 
 export type PredictResult = TextClassificationResult | TokenClassificationResult;
 

@@ -22,7 +22,7 @@ export class TaskModel implements TrainableModel {
 
   forward(input: EncoderInput, ctx: ForwardContext): Tensor {
     const rows = new Array<Adapter>(input.batchSize).fill(this.adapter);
-    return forwardAdapters(this.encoder, input, rows, ctx)[0].logits;
+    return forwardAdapters(this.encoder, input, rows, ctx).groups[0].logits;
   }
 
   loss(logits: Tensor, labels: Labels): Tensor {

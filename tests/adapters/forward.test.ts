@@ -40,7 +40,7 @@ function rowLogits(e: Engine, base: BertModel, rows: readonly (readonly number[]
   const input = batchOf(rows);
   const out: Float32Array[] = new Array(input.batchSize);
   e.noGrad(() => {
-    for (const g of forwardAdapters(base, input, rowAdapters, ctx)) {
+    for (const g of forwardAdapters(base, input, rowAdapters, ctx).groups) {
       const width = g.logits.size / g.rows.length;
       g.rows.forEach((b, j) => {
         const C = g.adapter.head.config.labels.length;

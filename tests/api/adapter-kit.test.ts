@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { AdapterKit, type TrainOptions } from "../../src/api/index.js";
 import { ConfigError } from "../../src/errors.js";
-import type { ClassificationResult, Entity, PredictResult } from "../../src/pipelines/index.js";
+import type { ClassificationResult, Entity, MultilabelResult, PredictResult } from "../../src/pipelines/index.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const MODEL = join(ROOT, "models/mini-bert-uncased");
@@ -103,6 +103,44 @@ describe("AdapterKit", () => {
     kit.unloadAdapter("pairs");
     assert.ok(!kit.adapters().some((a) => a.name === "pairs"));
     assert.deepEqual(baseHashes(kit), hashes, "still untouched after every call above");
+  });
+});
+
+describe("AdapterKit with K-Adapter tasks", () => {
+  it("loads a task folder next to bottleneck adapters, takes span inputs, and mixes both in one call", async () => {
+    const kit = await AdapterKit.load(MODEL, { log: () => {} });
+    const small = { maxTrainExamples: 32, maxSteps: 2, batchSize: 16, maxSeqLength: 64, checkpointEvery: 1000, adapterHidden: 32, adapterHeads: 2, adapterIntermediate: 64 };
+    const fac = await kit.pretrainKnowledgeAdapter({ ...small, task: "relation", out: join(tmp, "k-fac"), dataDir: DATA });
+    const litwd = join(DATA, "kadapter/LitWD1Krel/dev.json");
+    const loop = { maxTrainExamples: 32, maxSteps: 2, batchSize: 16, maxSeqLength: 64, checkpointEvery: 1000, dataDir: DATA };
+    await kit.trainKnowledgeTask({ ...loop, task: "openentity", out: join(tmp, "k-typing"), knowledge: [{ name: "fac", dir: fac.adapterDir }], freezeEncoder: true });
+    await kit.trainKnowledgeTask({ ...loop, task: "tacred", trainFile: litwd, devFile: litwd, out: join(tmp, "k-rel"), knowledge: [{ name: "fac", dir: fac.adapterDir }], freezeEncoder: true });
+    await kit.train({ adapter: "sentiment", task: { source: "glue", name: "SST-2", dataDir: join(DATA, "glue") }, out: join(tmp, "k-sst"), options: quick });
+    assert.equal((await kit.loadAdapter("typing", join(tmp, "k-typing/task"))).head, "multilabel");
+    assert.equal((await kit.loadAdapter("relation", join(tmp, "k-rel/task"))).head, "classification");
+
+    const mention = { text: "It was the strongest opposition attack on Yeltsin since he underwent heart surgery Tuesday .", start: 42, end: 49 };
+    const pair = { tokens: ["Venezuela", "borders", "Colombia", "."], subject: [0, 0] as const, object: [2, 2] as const };
+    const typed = (await kit.predict("typing", [mention]))[0] as MultilabelResult;
+    assert.equal(Object.keys(typed.scores).length, 9, "OpenEntity's nine types");
+    assert.ok(typed.labels.every((l) => typed.scores[l] > 0.5));
+    const rel = (await kit.predict("relation", [pair]))[0] as ClassificationResult;
+    assert.ok(rel.score === Math.max(...Object.values(rel.scores)));
+    // one call, one forward: a bottleneck adapter's row and both tasks' rows together match each alone
+    const mixed = await kit.run([{ adapter: "sentiment", input: TEXTS[0] }, { adapter: "typing", input: mention }, { adapter: "relation", input: pair }]);
+    assertClose([mixed[0]], await kit.predict("sentiment", [TEXTS[0]]), "sentiment in a mixed call");
+    assertClose([mixed[1]], [typed], "typing in a mixed call");
+    assertClose([mixed[2]], [rel], "relation in a mixed call");
+
+    await assert.rejects(kit.predict("typing", ["a plain text"]), (e: unknown) => e instanceof ConfigError && /inputs\[0\]: expected an object \{ text, start, end \}/.test(e.message));
+    await assert.rejects(kit.predict("typing", [{ text: "short", start: 3, end: 9 }]), (e: unknown) => e instanceof ConfigError && /inputs\[0\]: expected 0 <= start < end <= 5/.test(e.message));
+    await assert.rejects(kit.predict("relation", [{ tokens: ["a"], subject: [0, 0], object: [0, 0] }]), (e: unknown) => e instanceof ConfigError && /inputs\[0\]: expected disjoint spans/.test(e.message));
+    // a task that fine-tuned its own encoder loads only over that encoder
+    await kit.trainKnowledgeTask({ ...loop, task: "openentity", out: join(tmp, "k-tuned"), knowledge: [] });
+    await assert.rejects(kit.loadAdapter("tuned", join(tmp, "k-tuned/task")), (e: unknown) => e instanceof ConfigError && /fine-tuned its own encoder; expected the kit's base to be that encoder/.test(e.message));
+    const tunedKit = await AdapterKit.load(join(tmp, "k-tuned/model"), { log: () => {} });
+    assert.equal((await tunedKit.loadAdapter("tuned", join(tmp, "k-tuned/task"))).kind, "k-adapter (no knowledge adapter)");
+    assert.equal((await tunedKit.predict("tuned", [mention])).length, 1);
   });
 });
 

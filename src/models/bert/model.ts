@@ -6,6 +6,7 @@
 // RoBERTa differs only in its config and its position ids (they start after the padding index).
 // The model's own weights are never written after load. What adapters change (insertions, their own
 // LayerNorms) comes in per forward as a Routing: each row of a batch may run a different adapter, or none.
+import { createHash } from "node:crypto";
 import { add, reshape, selectTokens, tanh, type Engine, type Tensor } from "../../autograd/index.js";
 import { formatShape } from "../../dtype.js";
 import { FormatError, ShapeError } from "../../errors.js";
@@ -126,6 +127,17 @@ export class BertModel extends Module {
     const twin = new BertModel(this.engine, this.config);
     twin.loadWeights(new Map(this.namedParameters().map(([n, t]) => [n, Float32Array.from(t.data)])), "the base model");
     return twin;
+  }
+
+  /** sha256 over every parameter's name and float32 values: equal only for the same weights. */
+  fingerprint(): string {
+    const hash = createHash("sha256");
+    for (const [name, t] of this.namedParameters()) {
+      hash.update(name);
+      const data = Float32Array.from(t.data);
+      hash.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    }
+    return hash.digest("hex");
   }
 
   /** Copies checkpoint weights (AdapterKit names, see weights.ts) into the encoder's parameters. */

@@ -175,30 +175,70 @@ export class AdapterKit {
    * batches of at most maxBatchTokens padded tokens, whatever their adapters; each batch is one mixed forward.
    */
   async run(requests: readonly PredictRequest[], options: PredictOptions = {}): Promise<PredictResult[]> {
+    const maxLength = this.checkOptions(options);
+    // validate every row before any compute: one bad row fails the call, naming it
+    const rows = requests.map((r, i) => this.encodeRow(r, i, maxLength, options.inputName?.(i) ?? `inputs[${i}]`));
+    const results = new Array<PredictResult>(rows.length);
+    this.forwardRows(rows, results, options.maxBatchTokens ?? 4096);
+    return results;
+  }
+
+  /**
+   * Independent calls (a server's queue) in one set of batches: each call's inputs are checked on their own,
+   * so a bad call gets its error and the others their results; rows of every call and adapter share the
+   * forwards. Also returns each forward's rows and padded tokens.
+   */
+  async predictCalls(calls: readonly { adapter: string; inputs: readonly PredictInput[] }[], options: PredictOptions = {}): Promise<{
+    outcomes: ({ results: PredictResult[] } | { error: Error })[]; forwards: { rows: number; tokens: number }[];
+  }> {
+    const maxLength = this.checkOptions(options);
+    const rows: BatchRow[] = [];
+    const spans = calls.map((call): { start: number; end: number } | { error: Error } => {
+      try {
+        const own = call.inputs.map((input, i) => this.encodeRow({ adapter: call.adapter, input }, rows.length + i, maxLength, `inputs[${i}]`));
+        rows.push(...own);
+        return { start: rows.length - own.length, end: rows.length };
+      } catch (err) {
+        return { error: err as Error };
+      }
+    });
+    const results = new Array<PredictResult>(rows.length);
+    const forwards = this.forwardRows(rows, results, options.maxBatchTokens ?? 4096);
+    const outcomes = spans.map((s) => ("error" in s ? { error: s.error } : { results: results.slice(s.start, s.end) }));
+    return { outcomes, forwards };
+  }
+
+  private checkOptions(options: PredictOptions): number {
     const maxLength = options.maxSeqLength ?? 128;
     const budget = options.maxBatchTokens ?? 4096;
     if (!(Number.isInteger(maxLength) && maxLength >= 2 && maxLength <= this.config.maxPositions - this.config.positionOffset)) {
       throw new ConfigError(`predict: expected maxSeqLength in [2,${this.config.maxPositions - this.config.positionOffset}], got ${maxLength}`);
     }
     if (!(Number.isInteger(budget) && budget >= maxLength)) throw new ConfigError(`predict: expected maxBatchTokens >= maxSeqLength (${maxLength}), got ${budget}`);
-    // validate every row before any compute: one bad row fails the call, naming it
-    const rows = requests.map((r, i): BatchRow => {
-      const where = options.inputName?.(i) ?? `inputs[${i}]`;
-      const task = this.tasks.get(r.adapter);
-      if (task) {
-        const row = task.kind === "entity-typing"
-          ? encodeEntityTypingInput(this.tokenizer, r.input, task.labels, maxLength, where)
-          : encodeRelationInput(this.wordTokenizer(), r.input, task.labels, maxLength, where);
-        return { route: task, row, index: i };
-      }
-      const adapter = this.set.get(r.adapter);
-      return { route: adapter, row: pipelineFor(adapter.head.config).encode(this.tokenizer, r.input, maxLength, where), index: i };
-    });
+    return maxLength;
+  }
+
+  /** One input for one adapter -> its token row (index: its place in the results). */
+  private encodeRow(r: PredictRequest, index: number, maxLength: number, where: string): BatchRow {
+    const task = this.tasks.get(r.adapter);
+    if (task) {
+      const row = task.kind === "entity-typing"
+        ? encodeEntityTypingInput(this.tokenizer, r.input, task.labels, maxLength, where)
+        : encodeRelationInput(this.wordTokenizer(), r.input, task.labels, maxLength, where);
+      return { route: task, row, index };
+    }
+    const adapter = this.set.get(r.adapter);
+    return { route: adapter, row: pipelineFor(adapter.head.config).encode(this.tokenizer, r.input, maxLength, where), index };
+  }
+
+  /** Rows sorted by length, cut at the token budget whatever their adapters, one mixed forward each. */
+  private forwardRows(rows: readonly BatchRow[], results: PredictResult[], budget: number): { rows: number; tokens: number }[] {
     const now = Date.now();
-    for (const r of requests) this.lastUsed.set(r.adapter, now);
-    const results = new Array<PredictResult>(rows.length);
-    for (const batch of lengthBatches(rows, budget)) this.forwardBatch(batch, results);
-    return results;
+    for (const r of rows) this.lastUsed.set(r.route.name, now);
+    return lengthBatches(rows, budget).map((batch) => {
+      this.forwardBatch(batch, results);
+      return { rows: batch.length, tokens: batch.length * Math.max(...batch.map((r) => r.row.ids.length)) };
+    });
   }
 
   /**

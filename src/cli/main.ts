@@ -10,6 +10,7 @@ import { registerInit } from "./commands/init.js";
 import { registerKAdapter } from "./commands/kadapter.js";
 import { registerPredict } from "./commands/predict.js";
 import { registerPretrain } from "./commands/pretrain.js";
+import { registerServe } from "./commands/serve.js";
 import { registerTrain } from "./commands/train.js";
 
 const program = new Command()
@@ -33,6 +34,7 @@ registerTrain(program);
 registerEval(program);
 registerPredict(program);
 registerInfo(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

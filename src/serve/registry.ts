@@ -3,7 +3,6 @@
 // with calls queued or running is never evicted (the limit may be exceeded until they finish). A folder
 // that fails to load fails the requests for that adapter only, with a 500 naming the file.
 import type { AdapterInfo } from "../adapters/index.js";
-import { EngineError } from "../errors.js";
 import { HttpError } from "./http-error.js";
 import type { ServerMetrics } from "./metrics.js";
 import type { ModelWorker } from "./model-worker.js";
@@ -20,6 +19,11 @@ export class AdapterRegistry {
   private readonly loading = new Map<string, Promise<AdapterInfo>>();
 
   constructor(private readonly worker: ModelWorker, private readonly store: AdapterStore, private readonly maxAdapters: number, private readonly metrics: ServerMetrics) {}
+
+  /** The folder of `name` (400 for a name that is not plain, 404 for none). */
+  folder(name: string): string {
+    return this.store.folder(name);
+  }
 
   /** Loads `name` unless loaded, marks it in use until release(name); returns its info. */
   async acquire(name: string): Promise<AdapterInfo> {
@@ -60,7 +64,7 @@ export class AdapterRegistry {
       return info;
     }, (err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
-      throw new HttpError(500, "adapter_load_failed", err instanceof EngineError || err instanceof Error ? message : `adapter "${name}": ${message}`);
+      throw new HttpError(500, "adapter_load_failed", message.includes(`"${name}"`) ? message : `adapter "${name}": ${message}`);
     }).finally(() => this.loading.delete(name));
     this.loading.set(name, promise);
     return promise;

@@ -69,6 +69,8 @@ export async function buildApp(o: AppOptions, deps: AppDeps): Promise<FastifyIns
     // strict JSON types: a number where a text belongs is an error, not a coerced "42"
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     return503OnClosing: true,
+    // long names reach the schema check (a 400 in our error shape) rather than the router's own 414
+    routerOptions: { maxParamLength: 8192 },
   });
   await app.register(swagger, {
     openapi: {

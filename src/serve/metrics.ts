@@ -20,6 +20,6 @@ export class ServerMetrics {
   readonly adapterRequests = new Counter({ name: "adapterkit_adapter_requests_total", help: "Prediction requests per adapter", labelNames: ["adapter"], registers: [this.registry] });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: "adapterkit_process_" });
+    collectDefaultMetrics({ register: this.registry, prefix: "adapterkit_" });
   }
 }

@@ -2,7 +2,8 @@
 // mini BERT and a BERT-base-size model (random weights), with 1, 16 and 256 adapters (random weights, chosen
 // uniformly per request), each with cross-adapter batching, batching within one adapter, and no batching; one
 // SST-2 dev sentence per request, 64 concurrent clients. Prints sentences/s and p50/p95/p99 latency, the
-// server's mean batch shape, and the library's offline forward throughput at that shape as the ceiling.
+// server's batch shape (requests per batch, rows and padded tokens per forward), and the library's offline
+// throughput at that shape (predictCalls on as many sentences, on one adapter) as the ceiling.
 // Not a test: nothing asserts on time. Never two timed things at once: the ceiling runs after the server stops.
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
@@ -69,7 +70,7 @@ async function metricSum(url: string, name: string): Promise<number> {
   return Number(text.split("\n").find((l) => l.startsWith(`${name} `))?.split(" ").at(-1) ?? Number.NaN);
 }
 
-interface Row { model: string; mode: string; adapters: number; sps: number; p50: number; p95: number; p99: number; errors: number; rows: number; tokens: number }
+interface Row { model: string; mode: string; adapters: number; sps: number; p50: number; p95: number; p99: number; errors: number; calls: number; rows: number; tokens: number }
 
 async function load(url: string, adapters: number, seconds: number): Promise<{ sps: number; p50: number; p95: number; p99: number; errors: number }> {
   const rng = new Rng(adapters);
@@ -114,16 +115,20 @@ async function startServer(model: string, store: string, mode: string): Promise<
   return { url, stop: () => new Promise((ok) => { proc.once("exit", () => ok()); proc.kill("SIGTERM"); }) };
 }
 
-/** The library alone at the server's mean batch shape: batches of `rows` sentences on one adapter, sentences/s. */
-async function offlineCeiling(kit: AdapterKit, store: string, rows: number, seconds: number): Promise<number> {
+/**
+ * The library alone at the server's batch shape: the worker got `calls` one-sentence requests per batch (and
+ * cut them into forwards by length), so the ceiling runs predictCalls on as many, on one adapter; sentences/s.
+ */
+async function offlineCeiling(kit: AdapterKit, store: string, calls: number, seconds: number): Promise<number> {
   if (!kit.has("a0")) await kit.loadAdapter("a0", join(store, "a0"));
   const rng = new Rng(7);
-  const n = Math.max(1, Math.round(rows));
-  await kit.predict("a0", sentences.slice(0, n)); // warm
+  const n = Math.max(1, Math.round(calls));
+  const batch = () => Array.from({ length: n }, () => ({ adapter: "a0", inputs: [sentences[rng.int(sentences.length)]] }));
+  await kit.predictCalls(batch()); // warm
   let done = 0;
   const start = Date.now();
   while (Date.now() - start < seconds * 1000) {
-    await kit.predict("a0", Array.from({ length: n }, () => sentences[rng.int(sentences.length)]));
+    await kit.predictCalls(batch());
     done += n;
   }
   return done / ((Date.now() - start) / 1000);
@@ -135,34 +140,35 @@ for (const plan of MODELS.filter((m) => !only || m.id === only)) {
   const dir = await plan.dir();
   const kit = await AdapterKit.load(dir, { log: () => {} });
   const store = await makeStore(kit, plan);
-  let shapeAtOne = { rows: 1, tokens: 0 };
+  let shapeAtOne = { calls: 1, rows: 1, tokens: 0 };
   for (const mode of MODES) {
     const server = await startServer(dir, store, mode);
     for (const adapters of COUNTS) {
       await warm(server.url, adapters); // every adapter loaded before the clock starts
-      const [rows0, count0, tokens0] = await Promise.all([metricSum(server.url, "adapterkit_batch_rows_sum"), metricSum(server.url, "adapterkit_batch_rows_count"), metricSum(server.url, "adapterkit_batch_tokens_sum")]);
+      const names = ["adapterkit_batch_rows_sum", "adapterkit_batch_rows_count", "adapterkit_batch_tokens_sum", "adapterkit_batch_requests_sum", "adapterkit_batch_requests_count"];
+      const before = await Promise.all(names.map((n) => metricSum(server.url, n)));
       const r = await load(server.url, adapters, plan.seconds);
-      const [rows1, count1, tokens1] = await Promise.all([metricSum(server.url, "adapterkit_batch_rows_sum"), metricSum(server.url, "adapterkit_batch_rows_count"), metricSum(server.url, "adapterkit_batch_tokens_sum")]);
-      const shape = { rows: (rows1 - rows0) / (count1 - count0), tokens: (tokens1 - tokens0) / (count1 - count0) };
+      const [rows, forwards, tokens, calls, batches] = (await Promise.all(names.map((n) => metricSum(server.url, n)))).map((v, i) => v - before[i]);
+      const shape = { calls: calls / batches, rows: rows / forwards, tokens: tokens / forwards };
       if (mode === "cross" && adapters === 1) shapeAtOne = shape;
       results.push({ model: plan.id, mode, adapters, ...r, ...shape });
       console.error(`${plan.id} ${mode} ${adapters}: ${r.sps.toFixed(1)} sentences/s, p50 ${r.p50.toFixed(0)} ms, batch ${shape.rows.toFixed(1)} rows`);
     }
     await server.stop();
   }
-  ceilings.set(plan.id, await offlineCeiling(kit, store, shapeAtOne.rows, plan.seconds));
+  ceilings.set(plan.id, await offlineCeiling(kit, store, shapeAtOne.calls, plan.seconds));
 }
 
 console.log(`bench:serve — ${new Date().toISOString().slice(0, 10)}, loopback, autocannon ${CONNECTIONS} connections, one SST-2 dev sentence per request, adapter uniform per request`);
-console.log("model      batching  adapters  sentences/s   p50 ms  p95 ms  p99 ms  errors  mean batch (rows, tokens)");
+console.log("model      batching  adapters  sentences/s   p50 ms  p95 ms  p99 ms  errors  requests/batch  rows, tokens/forward");
 for (const r of results) {
   const ms = (x: number): string => x.toFixed(0).padStart(6);
-  console.log(`${r.model.padEnd(10)} ${r.mode.padEnd(9)} ${String(r.adapters).padStart(8)}  ${r.sps.toFixed(1).padStart(11)}  ${ms(r.p50)}  ${ms(r.p95)}  ${ms(r.p99)}  ${String(r.errors).padStart(6)}  ${r.rows.toFixed(1)}, ${r.tokens.toFixed(0)}`);
+  console.log(`${r.model.padEnd(10)} ${r.mode.padEnd(9)} ${String(r.adapters).padStart(8)}  ${r.sps.toFixed(1).padStart(11)}  ${ms(r.p50)}  ${ms(r.p95)}  ${ms(r.p99)}  ${String(r.errors).padStart(6)}  ${r.calls.toFixed(1).padStart(14)}  ${r.rows.toFixed(1)}, ${r.tokens.toFixed(0)}`);
 }
 for (const [model, ceiling] of ceilings) {
   const at = (mode: string, n: number): Row | undefined => results.find((r) => r.model === model && r.mode === mode && r.adapters === n);
   const one = at("cross", 1);
   const many = at("cross", 256);
   const perAdapter = at("adapter", 256);
-  console.log(`${model}: offline ceiling at the server's mean batch (${one?.rows.toFixed(1)} rows) ${ceiling.toFixed(1)} sentences/s; server at 1 adapter ${((one?.sps ?? 0) / ceiling).toFixed(2)}x of it; 256 adapters ${((many?.sps ?? 0) / (one?.sps ?? 1)).toFixed(2)}x of 1; cross-adapter over per-adapter batching at 256 adapters ${((many?.sps ?? 0) / (perAdapter?.sps ?? 1)).toFixed(2)}x`);
+  console.log(`${model}: offline ceiling at the server's batch shape (${one?.calls.toFixed(1)} sentences per batch, cut by length) ${ceiling.toFixed(1)} sentences/s; server at 1 adapter ${((one?.sps ?? 0) / ceiling).toFixed(2)}x of it; 256 adapters ${((many?.sps ?? 0) / (one?.sps ?? 1)).toFixed(2)}x of 1; cross-adapter over per-adapter batching at 256 adapters ${((many?.sps ?? 0) / (perAdapter?.sps ?? 1)).toFixed(2)}x`);
 }

@@ -97,3 +97,11 @@ it(`keeps every source file under ${MAX_LINES} lines`, () => {
     .map((x) => `${x.file}: ${x.lines} lines`);
   assert.deepEqual(long, []);
 });
+
+it("commands never import each other (shared pieces live in cli/, the rest in the library)", () => {
+  const commands = join(SRC, "cli/commands");
+  const crossings = sourceFiles(commands).flatMap((file) => importsOf(file)
+    .filter((target) => dirname(target) === commands && target !== file)
+    .map((target) => `${relative(SRC, file)} imports ${relative(SRC, target)}`));
+  assert.deepEqual(crossings, []);
+});

@@ -58,12 +58,8 @@ async function readWeights(path: string, rename: (key: string) => string | null)
   return out;
 }
 
-/**
- * Reads the adapter folder `dir` as an adapter over `base`, under `name` (default: the name in its config).
- * The folder needs head_config.json; adapter_config.json (a bottleneck) and the LayerNorms file are optional,
- * as a LayerNorm-only or head-only run writes neither.
- */
-export async function loadAdapter(e: Engine, dir: string, base: BertModel, name?: string): Promise<Adapter> {
+/** A folder's two configs: head_config.json (required) and adapter_config.json (a bottleneck; optional). */
+async function readConfigs(dir: string) {
   const headConfigPath = join(dir, HEAD_CONFIG_FILE);
   if (!existsSync(dir)) throw new ConfigError(`${dir}: no such adapter folder`);
   if (!existsSync(headConfigPath)) throw new FormatError(`${headConfigPath}: expected the adapter's head config, got no such file`);
@@ -71,6 +67,16 @@ export async function loadAdapter(e: Engine, dir: string, base: BertModel, name?
   const head = parseHeadHubConfig(rawHead, headConfigPath);
   const configPath = join(dir, ADAPTER_CONFIG_FILE);
   const hub = existsSync(configPath) ? parseAdapterHubConfig(await readJson(configPath), configPath) : null;
+  return { headConfigPath, rawHead, head, configPath, hub };
+}
+
+/**
+ * Reads the adapter folder `dir` as an adapter over `base`, under `name` (default: the name in its config).
+ * The folder needs head_config.json; adapter_config.json (a bottleneck) and the LayerNorms file are optional,
+ * as a LayerNorm-only or head-only run writes neither.
+ */
+export async function loadAdapter(e: Engine, dir: string, base: BertModel, name?: string): Promise<Adapter> {
+  const { headConfigPath, rawHead, head, configPath, hub } = await readConfigs(dir);
   const adapterName = checkAdapterName(name ?? hub?.name ?? head.name);
   const c = base.config;
   const top = rawHead as { hidden_size?: unknown };
@@ -120,13 +126,7 @@ export function copyWeights(target: readonly (readonly [string, { shape: readonl
 
 /** What a saved adapter folder holds, read without a base model: its kind, head, labels and parameter count. */
 export async function readAdapterFolderInfo(dir: string): Promise<AdapterInfo & { bottleneckSize: number | null; hiddenSize: number | null; modelType: string | null }> {
-  const headConfigPath = join(dir, HEAD_CONFIG_FILE);
-  if (!existsSync(dir)) throw new ConfigError(`${dir}: no such adapter folder`);
-  if (!existsSync(headConfigPath)) throw new FormatError(`${headConfigPath}: expected the adapter's head config, got no such file`);
-  const rawHead = await readJson(headConfigPath);
-  const head = parseHeadHubConfig(rawHead, headConfigPath);
-  const configPath = join(dir, ADAPTER_CONFIG_FILE);
-  const hub = existsSync(configPath) ? parseAdapterHubConfig(await readJson(configPath), configPath) : null;
+  const { rawHead, head, hub } = await readConfigs(dir);
   let parameters = 0;
   for (const file of [HEAD_WEIGHTS_FILE, ADAPTER_WEIGHTS_FILE, LAYERNORMS_FILE]) {
     if (existsSync(join(dir, file))) parameters += (await readSafetensors(join(dir, file))).records.reduce((n, r) => n + r.shape.reduce((a, b) => a * b, 1), 0);

@@ -1,32 +1,12 @@
-// What every command needs before it can run: the backend, an engine, the base model and its tokenizer.
+// What the commands share: the kit over a model directory (kernels from ADAPTERKIT_BACKEND, notices on
+// stderr), flag parsers, and where the shared data lives.
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AdapterKit } from "../api/index.js";
-import { Engine } from "../autograd/index.js";
-import { backendChoiceFromEnv, loadBackend, type Backend } from "../kernels/index.js";
-import { loadPretrained, type Pretrained } from "../models/index.js";
-import { loadTokenizer, type Tokenizer } from "../tokenize/index.js";
-
-export interface Session {
-  backend: Backend;
-  engine: Engine;
-  pretrained: Pretrained;
-  tokenizer: Tokenizer;
-}
+import { backendChoiceFromEnv } from "../kernels/index.js";
 
 export function log(line: string): void {
   process.stderr.write(`${line}\n`);
-}
-
-export async function openModel(modelDir: string, options: { lowercase?: boolean; strict?: boolean; addPrefixSpace?: boolean }): Promise<Session> {
-  const backend = loadBackend(backendChoiceFromEnv(process.env.ADAPTERKIT_BACKEND), log);
-  const engine = new Engine({ backend });
-  const pretrained = await loadPretrained(engine, modelDir, { strict: options.strict });
-  const tokenizer = loadTokenizer(modelDir, { lowercase: options.lowercase, addPrefixSpace: options.addPrefixSpace });
-  const c = pretrained.config;
-  log(`model ${modelDir}: ${c.modelType}, ${c.numLayers} layers, hidden ${c.hiddenSize}, ${c.numHeads} heads (${pretrained.format}); kernels: ${backend.name}`);
-  if (pretrained.unexpected.length) log(`  skipped ${pretrained.unexpected.length} checkpoint tensors that are not encoder weights (e.g. ${pretrained.unexpected.slice(0, 2).join(", ")})`);
-  return { backend, engine, pretrained, tokenizer };
 }
 
 export function integer(name: string): (value: string) => number {

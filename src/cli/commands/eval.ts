@@ -1,7 +1,7 @@
 // adapterkit eval: score a saved adapter (with its head) on a task's dev split, or on its training split.
 import type { Command } from "commander";
 import { integer, log, openKit } from "../setup.js";
-import { addTaskOptions, taskSpec, type TaskFlags } from "./task-options.js";
+import { addTaskOptions, taskSpec, type TaskFlags } from "../task-options.js";
 
 interface EvalFlags extends TaskFlags {
   model: string;

@@ -9,7 +9,7 @@ import { TRAIN_MODES, type AdamVariant, type ScheduleKind, type TrainMode } from
 import { trainWithProgress } from "../train-adapter.js";
 import { defaultDataDir, integer, number, openKit } from "../setup.js";
 import { addKnowledgeOptions, parseKnowledge, runKnowledgeTask } from "../knowledge.js";
-import { addTaskOptions, taskSpec, type TaskFlags } from "./task-options.js";
+import { addTaskOptions, taskSpec, type TaskFlags } from "../task-options.js";
 
 interface TrainFlags extends TaskFlags {
   model: string;

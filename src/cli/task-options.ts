@@ -1,8 +1,8 @@
 // The options that say which task and data a command works on, shared by train and eval.
 import type { Command } from "commander";
-import type { LabelKind } from "../../data/index.js";
-import { ConfigError } from "../../errors.js";
-import type { TaskSpec } from "../../train/index.js";
+import type { LabelKind } from "../data/index.js";
+import { ConfigError } from "../errors.js";
+import type { TaskSpec } from "../train/index.js";
 
 export interface TaskFlags {
   task: string;

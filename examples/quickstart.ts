@@ -19,22 +19,32 @@ const kit = await AdapterKit.load(modelDir);
 // two adapters over the same base: sentiment (SST-2) and named entities (CoNLL-2003); small budgets
 const quick = { maxTrainExamples: 800, maxDevExamples: 200, epochs: 1, maxSeqLength: 64 };
 const sentiment = await kit.train({
-  adapter: "sentiment", task: { source: "glue", name: "SST-2", dataDir: join(data, "glue") }, out: join(out, "sentiment"),
+  adapter: "sentiment",
+  task: { source: "glue", name: "SST-2", dataDir: join(data, "glue") },
+  out: join(out, "sentiment"),
   options: { ...quick, pooling: "mean" },
 });
 console.log(`sentiment: dev accuracy ${sentiment.best?.metrics.accuracy.toFixed(3)}, adapter in ${sentiment.adapterDir}`);
 await kit.train({
-  adapter: "ner", task: { source: "conll", name: "conll", trainFile: join(data, "conll2003/train.txt"), devFile: join(data, "conll2003/valid.txt") },
-  out: join(out, "ner"), options: { ...quick, adapter: "pfeiffer", lr: 1e-3 },
+  adapter: "ner",
+  task: { source: "conll", name: "conll", trainFile: join(data, "conll2003/train.txt"), devFile: join(data, "conll2003/valid.txt") },
+  out: join(out, "ner"),
+  options: { ...quick, adapter: "pfeiffer", lr: 1e-3 },
 });
 
 // a saved adapter folder loads under any name, next to the others
 await kit.loadAdapter("sentiment-copy", sentiment.adapterDir);
-console.log("loaded:", kit.adapters().map((a) => `${a.name} (${a.kind}, ${a.head}, ${(a.bytes / 1e6).toFixed(2)} MB)`).join("; "));
+console.log(
+  "loaded:",
+  kit
+    .adapters()
+    .map((a) => `${a.name} (${a.kind}, ${a.head}, ${(a.bytes / 1e6).toFixed(2)} MB)`)
+    .join("; "),
+);
 
 // one adapter, many inputs
 const texts = ["a gem of a film, warm and funny.", "The plot is a mess and the jokes fall flat."];
-for (const [i, r] of (await kit.predict("sentiment", texts) as ClassificationResult[]).entries()) {
+for (const [i, r] of ((await kit.predict("sentiment", texts)) as ClassificationResult[]).entries()) {
   console.log(`sentiment: ${r.label === "1" ? "positive" : "negative"} ${r.score.toFixed(2)}  ${texts[i]}`);
 }
 

@@ -41,26 +41,39 @@ export function nginxMissing(): string | null {
 }
 
 function startReplica(o: ScaleOutOptions): Promise<Replica> {
-  const proc = spawn(process.execPath, [CLI, "serve", "--model", o.model, "--adapters", o.adapters, "--port", "0", ...(o.serveArgs ?? [])], { stdio: ["ignore", "ignore", "pipe"] });
+  const proc = spawn(process.execPath, [CLI, "serve", "--model", o.model, "--adapters", o.adapters, "--port", "0", ...(o.serveArgs ?? [])], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let err = "";
-  proc.stderr?.on("data", (d: Buffer) => { err += d.toString(); });
+  proc.stderr?.on("data", (d: Buffer) => {
+    err += d.toString();
+  });
   return new Promise((ok, fail) => {
     const t = setInterval(() => {
       const m = / at (http:\/\/127\.0\.0\.1:\d+);/.exec(err);
-      if (m) { clearInterval(t); ok({ url: m[1], proc }); }
+      if (m) {
+        clearInterval(t);
+        ok({ url: m[1], proc });
+      }
     }, 50);
-    proc.once("exit", (code) => { clearInterval(t); fail(new Error(`replica exited (${code}) before listening:\n${err}`)); });
+    proc.once("exit", (code) => {
+      clearInterval(t);
+      fail(new Error(`replica exited (${code}) before listening:\n${err}`));
+    });
   });
 }
 
 function freePort(): Promise<number> {
-  return import("node:net").then(({ createServer }) => new Promise((ok) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      s.close(() => ok(port));
-    });
-  }));
+  return import("node:net").then(
+    ({ createServer }) =>
+      new Promise((ok) => {
+        const s = createServer().listen(0, "127.0.0.1", () => {
+          const address = s.address();
+          const port = typeof address === "object" && address ? address.port : 0;
+          s.close(() => ok(port));
+        });
+      }),
+  );
 }
 
 export function nginxConfig(work: string, port: number, upstreams: readonly string[]): string {
@@ -112,28 +125,42 @@ export async function startScaleOut(o: ScaleOutOptions): Promise<ScaleOut> {
   const replicas = await Promise.all(Array.from({ length: o.replicas }, () => startReplica(o)));
   const work = o.work ?? mkdtempSync(join(tmpdir(), "adapterkit-nginx-"));
   for (const d of ["body", "proxy", "fastcgi", "uwsgi", "scgi"]) mkdirSync(join(work, d), { recursive: true });
-  const port = o.port || await freePort();
+  const port = o.port || (await freePort());
   const conf = join(work, "nginx.conf");
-  writeFileSync(conf, nginxConfig(work, port, replicas.map((r) => r.url)));
+  writeFileSync(
+    conf,
+    nginxConfig(
+      work,
+      port,
+      replicas.map((r) => r.url),
+    ),
+  );
   const nginx = spawn("nginx", ["-c", conf, "-p", work], { stdio: ["ignore", "ignore", "pipe"] });
   let nginxErr = "";
-  nginx.stderr?.on("data", (d: Buffer) => { nginxErr += d.toString(); });
+  nginx.stderr?.on("data", (d: Buffer) => {
+    nginxErr += d.toString();
+  });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) { // until nginx answers
+  for (let i = 0; ; i++) {
+    // until nginx answers
     try {
       if ((await fetch(`${url}/health`)).status === 200) break;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     if (nginx.exitCode !== null || i > 100) throw new Error(`nginx did not start: ${nginxErr}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   log(`nginx at ${url} (config ${conf}) in front of ${replicas.map((r) => r.url).join(", ")}`);
-  const stopProc = (p: ChildProcess, signal: NodeJS.Signals): Promise<void> => new Promise((ok) => {
-    if (p.exitCode !== null || p.signalCode !== null) return ok();
-    p.once("exit", () => ok());
-    p.kill(signal);
-  });
+  const stopProc = (p: ChildProcess, signal: NodeJS.Signals): Promise<void> =>
+    new Promise((ok) => {
+      if (p.exitCode !== null || p.signalCode !== null) return ok();
+      p.once("exit", () => ok());
+      p.kill(signal);
+    });
   return {
-    url, replicas,
+    url,
+    replicas,
     stop: async () => {
       await stopProc(nginx, "SIGQUIT");
       await Promise.all(replicas.map((r) => stopProc(r.proc, "SIGTERM")));
@@ -149,11 +176,16 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     return value;
   };
   const running = await startScaleOut({
-    model: arg("model"), adapters: arg("adapters"), replicas: Number(arg("replicas", "2")), port: Number(arg("port", "8080")),
+    model: arg("model"),
+    adapters: arg("adapters"),
+    replicas: Number(arg("replicas", "2")),
+    port: Number(arg("port", "8080")),
     log: (line) => console.error(line),
   });
   console.error(`scale-out: ${running.url}; Ctrl-C stops nginx and the replicas`);
-  const stop = (): void => { void running.stop().then(() => process.exit(0)); };
+  const stop = (): void => {
+    void running.stop().then(() => process.exit(0));
+  };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 }

@@ -46,7 +46,13 @@ export class Adapter extends Module implements Insertions {
   readonly head: TaskHead;
 
   /** A new adapter over `base`: bottlenecks drawn from rng, LayerNorms copied from the base, a fresh head. */
-  constructor(e: Engine, readonly name: string, base: BertModel, readonly spec: AdapterSpec, rng: { bottleneck: Rng; head: Rng }) {
+  constructor(
+    e: Engine,
+    readonly name: string,
+    base: BertModel,
+    readonly spec: AdapterSpec,
+    rng: { bottleneck: Rng; head: Rng },
+  ) {
     super();
     checkAdapterName(name);
     const c = base.config;

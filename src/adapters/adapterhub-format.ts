@@ -79,15 +79,26 @@ export function parseAdapterHubConfig(json: unknown, source: string): { config: 
   const hiddenSize = top.hidden_size;
   if (typeof hiddenSize !== "number") throw new FormatError(`${source}: expected a number for "hidden_size", got ${JSON.stringify(hiddenSize)}`);
   const expected: Record<string, unknown> = {
-    original_ln_before: false, original_ln_after: true, residual_before_ln: true, ln_before: false, ln_after: false,
-    is_parallel: false, use_gating: false, phm_layer: false, inv_adapter: null, cross_adapter: false,
+    original_ln_before: false,
+    original_ln_after: true,
+    residual_before_ln: true,
+    ln_before: false,
+    ln_after: false,
+    is_parallel: false,
+    use_gating: false,
+    phm_layer: false,
+    inv_adapter: null,
+    cross_adapter: false,
   };
   for (const [key, want] of Object.entries(expected)) {
     if (key in inner && inner[key] !== want && !(want === null && inner[key] === undefined)) {
-      throw new ConfigError(`${source}: unsupported adapter option ${key} = ${JSON.stringify(inner[key])}; AdapterKit computes sequential bottleneck adapters with ${key} = ${JSON.stringify(want)}`);
+      throw new ConfigError(
+        `${source}: unsupported adapter option ${key} = ${JSON.stringify(inner[key])}; AdapterKit computes sequential bottleneck adapters with ${key} = ${JSON.stringify(want)}`,
+      );
     }
   }
-  if ((inner.architecture ?? "bottleneck") !== "bottleneck") throw new ConfigError(`${source}: unsupported architecture ${JSON.stringify(inner.architecture)}; expected "bottleneck"`);
+  if ((inner.architecture ?? "bottleneck") !== "bottleneck")
+    throw new ConfigError(`${source}: unsupported architecture ${JSON.stringify(inner.architecture)}; expected "bottleneck"`);
   if ((inner.scaling ?? 1) !== 1) throw new ConfigError(`${source}: unsupported scaling ${JSON.stringify(inner.scaling)}; expected 1.0`);
   const activation = FROM_HUB_ACTIVATION[String(inner.non_linearity)];
   if (!activation) throw new ConfigError(`${source}: unknown non_linearity ${JSON.stringify(inner.non_linearity)}; expected one of ${Object.keys(FROM_HUB_ACTIVATION).join(", ")}`);
@@ -100,7 +111,8 @@ export function parseAdapterHubConfig(json: unknown, source: string): { config: 
     throw new ConfigError(`${source}: expected leave_out to be a list of layer numbers, got ${JSON.stringify(inner.leave_out)}`);
   }
   const leaveOut = Array.isArray(inner.leave_out) ? inner.leave_out.map(Number) : [];
-  if (Math.floor(hiddenSize / factor) < 1) throw new ConfigError(`${source}: expected a bottleneck of at least 1 (hidden_size / reduction_factor = ${hiddenSize} / ${factor}), got 0`);
+  if (Math.floor(hiddenSize / factor) < 1)
+    throw new ConfigError(`${source}: expected a bottleneck of at least 1 (hidden_size / reduction_factor = ${hiddenSize} / ${factor}), got 0`);
   const preset = afterAttention && afterFfn ? "houlsby" : !afterAttention && afterFfn ? "pfeiffer" : "custom";
   const config: BottleneckConfig = Object.freeze({
     preset: ak.preset === "custom" ? "custom" : preset,

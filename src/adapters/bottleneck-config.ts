@@ -15,13 +15,25 @@ export interface BottleneckConfig {
 }
 
 export const HOULSBY: BottleneckConfig = Object.freeze({
-  preset: "houlsby", bottleneckSize: 64, activation: "gelu_tanh", initScale: 1e-3, afterAttention: true, afterFfn: true, leaveOut: [],
+  preset: "houlsby",
+  bottleneckSize: 64,
+  activation: "gelu_tanh",
+  initScale: 1e-3,
+  afterAttention: true,
+  afterFfn: true,
+  leaveOut: [],
 });
 
 // One adapter per layer after the FFN (Pfeiffer et al. 2020), ReLU as in AdapterHub's seq_bn. Unlike seq_bn it
 // does not re-apply the original LayerNorm before the adapter (original_ln_before = false in its file).
 export const PFEIFFER: BottleneckConfig = Object.freeze({
-  preset: "pfeiffer", bottleneckSize: 64, activation: "relu", initScale: 1e-3, afterAttention: false, afterFfn: true, leaveOut: [],
+  preset: "pfeiffer",
+  bottleneckSize: 64,
+  activation: "relu",
+  initScale: 1e-3,
+  afterAttention: false,
+  afterFfn: true,
+  leaveOut: [],
 });
 
 export interface BottleneckOverrides {
@@ -40,7 +52,7 @@ export function bottleneckConfig(preset: "houlsby" | "pfeiffer", overrides: Bott
   if (overrides.bottleneckSize !== undefined && overrides.reductionFactor !== undefined) {
     throw new ConfigError(`adapter: expected one of bottleneckSize and reductionFactor, got both`);
   }
-  const m = overrides.reductionFactor !== undefined ? Math.floor(hiddenSize / overrides.reductionFactor) : overrides.bottleneckSize ?? base.bottleneckSize;
+  const m = overrides.reductionFactor !== undefined ? Math.floor(hiddenSize / overrides.reductionFactor) : (overrides.bottleneckSize ?? base.bottleneckSize);
   if (!Number.isInteger(m) || m < 1 || m > hiddenSize) throw new ConfigError(`adapter: expected a bottleneck size in [1,${hiddenSize}], got ${m}`);
   const activation = overrides.activation ?? base.activation;
   if (!ACTIVATIONS.includes(activation)) throw new ConfigError(`adapter: unknown activation "${activation}"; expected one of ${ACTIVATIONS.join(", ")}`);

@@ -7,10 +7,14 @@ import type { AdapterActivation, BottleneckConfig } from "./bottleneck-config.js
 
 function activate(x: Tensor, activation: AdapterActivation): Tensor {
   switch (activation) {
-    case "gelu_tanh": return gelu(x, "tanh");
-    case "gelu": return gelu(x, "erf");
-    case "relu": return relu(x);
-    case "swish": return mul(x, sigmoid(x));
+    case "gelu_tanh":
+      return gelu(x, "tanh");
+    case "gelu":
+      return gelu(x, "erf");
+    case "relu":
+      return relu(x);
+    case "swish":
+      return mul(x, sigmoid(x));
   }
 }
 
@@ -24,7 +28,12 @@ export class BottleneckAdapter extends Module implements Insertion {
   readonly down: Linear;
   readonly up: Linear;
 
-  constructor(e: Engine, hiddenSize: number, private readonly config: BottleneckConfig, rng: Rng) {
+  constructor(
+    e: Engine,
+    hiddenSize: number,
+    private readonly config: BottleneckConfig,
+    rng: Rng,
+  ) {
     super();
     const init = { rng, std: config.initScale };
     this.down = this.child("down", new Linear(e, hiddenSize, config.bottleneckSize, init));
@@ -40,7 +49,13 @@ export class BottleneckAdapter extends Module implements Insertion {
 export class LayerAdapters extends Module {
   private readonly byPoint = new Map<string, BottleneckAdapter>();
 
-  constructor(e: Engine, readonly config: BottleneckConfig, hiddenSize: number, numLayers: number, rng: Rng) {
+  constructor(
+    e: Engine,
+    readonly config: BottleneckConfig,
+    hiddenSize: number,
+    numLayers: number,
+    rng: Rng,
+  ) {
     super();
     const points: InsertionPointName[] = [];
     if (config.afterAttention) points.push("afterAttention");

@@ -14,14 +14,26 @@ import { hfName, type BertModel } from "../models/index.js";
 import { Rng } from "../rng.js";
 import { Adapter, checkAdapterName, type AdapterInfo } from "./adapter.js";
 import {
-  ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, adapterHubConfig, fromAdapterHubName, HEAD_CONFIG_FILE, HEAD_WEIGHTS_FILE, LAYERNORMS_FILE,
-  parseAdapterHubConfig, toAdapterHubName,
+  ADAPTER_CONFIG_FILE,
+  ADAPTER_WEIGHTS_FILE,
+  adapterHubConfig,
+  fromAdapterHubName,
+  HEAD_CONFIG_FILE,
+  HEAD_WEIGHTS_FILE,
+  LAYERNORMS_FILE,
+  parseAdapterHubConfig,
+  toAdapterHubName,
 } from "./adapterhub-format.js";
 
 /** The files an adapter folder may hold (what its size on disk counts). */
 export const ADAPTER_FOLDER_FILES = [ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, HEAD_CONFIG_FILE, HEAD_WEIGHTS_FILE, LAYERNORMS_FILE] as const;
 
-const record = (name: string, shape: readonly number[], data: Float32Array | Float64Array): TensorRecord => ({ name, dtype: "F32", shape: [...shape], data: Float32Array.from(data) });
+const record = (name: string, shape: readonly number[], data: Float32Array | Float64Array): TensorRecord => ({
+  name,
+  dtype: "F32",
+  shape: [...shape],
+  data: Float32Array.from(data),
+});
 
 function json(value: unknown): string {
   return JSON.stringify(value, null, 2) + "\n";
@@ -113,7 +125,11 @@ function layerNormName(key: string): string | null {
 }
 
 /** Copies loaded weights into tensors by name, strictly (every tensor present, none extra, shapes equal). */
-export function copyWeights(target: readonly (readonly [string, { shape: readonly number[]; size: number; data: Float32Array | Float64Array }])[], weights: ReadonlyMap<string, Float32Array>, source: string): void {
+export function copyWeights(
+  target: readonly (readonly [string, { shape: readonly number[]; size: number; data: Float32Array | Float64Array }])[],
+  weights: ReadonlyMap<string, Float32Array>,
+  source: string,
+): void {
   const missing = target.filter(([n]) => !weights.has(n)).map(([n]) => n);
   const extra = [...weights.keys()].filter((n) => !target.some(([t]) => t === n));
   const misShaped = target.filter(([n, t]) => weights.has(n) && weights.get(n)?.length !== t.size).map(([n, t]) => `${n} expected ${formatShape(t.shape)}`);
@@ -134,7 +150,12 @@ export async function readAdapterFolderInfo(dir: string): Promise<AdapterInfo & 
   const top = rawHead as { hidden_size?: unknown; model_type?: unknown };
   const kind = hub ? hub.config.preset : existsSync(join(dir, LAYERNORMS_FILE)) ? "layernorm-only" : "head-only";
   return {
-    name: hub?.name ?? head.name, kind, head: head.config.kind, labels: head.config.labels, parameters, bytes: 4 * parameters,
+    name: hub?.name ?? head.name,
+    kind,
+    head: head.config.kind,
+    labels: head.config.labels,
+    parameters,
+    bytes: 4 * parameters,
     bottleneckSize: hub?.config.bottleneckSize ?? null,
     hiddenSize: hub?.hiddenSize ?? (typeof top.hidden_size === "number" ? top.hidden_size : null),
     modelType: hub?.modelType ?? (typeof top.model_type === "string" ? top.model_type : null),

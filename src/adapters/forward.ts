@@ -19,8 +19,13 @@ export interface AdapterLogits {
 
 /** rowAdapters[b]: the adapter row b runs, or null (length B) -> one entry per distinct adapter, in order of
  *  first row, and the encoder's output. */
-export function forwardAdapters(encoder: BertModel, input: EncoderInput, rowAdapters: readonly (Adapter | null)[], ctx: ForwardContext,
-  options: { hiddenStates?: boolean } = {}): { groups: AdapterLogits[]; output: EncoderOutput } {
+export function forwardAdapters(
+  encoder: BertModel,
+  input: EncoderInput,
+  rowAdapters: readonly (Adapter | null)[],
+  ctx: ForwardContext,
+  options: { hiddenStates?: boolean } = {},
+): { groups: AdapterLogits[]; output: EncoderOutput } {
   const routing = Routing.perRow(rowAdapters);
   const output = encoder.forward(input, ctx, { routing, hiddenStates: options.hiddenStates });
   const B = input.batchSize;

@@ -13,15 +13,20 @@ import { batchOrder, collate } from "../data/index.js";
 import { ConfigError } from "../errors.js";
 import { loadBackend, type BackendChoice } from "../kernels/index.js";
 import { loadPretrained, type BertConfig, type BertModel } from "../models/index.js";
-import {
-  encodeEntityTypingInput, encodeRelationInput, pipelineFor, type PipelineRow, type PredictInput, type PredictResult, type SpanRow,
-} from "../pipelines/index.js";
+import { encodeEntityTypingInput, encodeRelationInput, pipelineFor, type PipelineRow, type PredictInput, type PredictResult, type SpanRow } from "../pipelines/index.js";
 import { maskRows, rowsOf } from "../nn/index.js";
 import { Rng } from "../rng.js";
 import { loadTokenizer, type Tokenizer } from "../tokenize/index.js";
 import { evaluate, resolveTask, TaskModel, type Prediction, type TaskSpec } from "../train/index.js";
 import {
-  KnowledgeTaskAdapter, loadKnowledgeTaskFolder, pretrainKnowledgeAdapter, TASK_CONFIG_FILE, trainKnowledgeTask, type KnowledgeContext, type KnowledgePretrainArgs, type KnowledgeTaskArgs,
+  KnowledgeTaskAdapter,
+  loadKnowledgeTaskFolder,
+  pretrainKnowledgeAdapter,
+  TASK_CONFIG_FILE,
+  trainKnowledgeTask,
+  type KnowledgeContext,
+  type KnowledgePretrainArgs,
+  type KnowledgeTaskArgs,
 } from "../kadapter/index.js";
 import type { RunOutcome } from "../train/index.js";
 import { trainAdapter, type TrainArgs, type TrainSummary } from "./train.js";
@@ -101,7 +106,8 @@ export class AdapterKit {
     const tokenizer = loadTokenizer(modelDir, { lowercase: options.lowercase });
     const c = pretrained.config;
     log(`model ${modelDir}: ${c.modelType}, ${c.numLayers} layers, hidden ${c.hiddenSize}, ${c.numHeads} heads (${pretrained.format}); kernels: ${backend.name}`);
-    if (pretrained.unexpected.length) log(`  skipped ${pretrained.unexpected.length} checkpoint tensors that are not encoder weights (e.g. ${pretrained.unexpected.slice(0, 2).join(", ")})`);
+    if (pretrained.unexpected.length)
+      log(`  skipped ${pretrained.unexpected.length} checkpoint tensors that are not encoder weights (e.g. ${pretrained.unexpected.slice(0, 2).join(", ")})`);
     return new AdapterKit(engine, pretrained.model, tokenizer, modelDir, backend.name, options.lowercase);
   }
 
@@ -116,7 +122,8 @@ export class AdapterKit {
    */
   async loadAdapter(name: string, dir: string, options: { replace?: boolean } = {}): Promise<AdapterInfo> {
     checkAdapterName(name);
-    if (this.has(name) && !options.replace) throw new ConfigError(`adapter "${name}": expected a new name, got one that is loaded; hint: unload it first or pass { replace: true }`);
+    if (this.has(name) && !options.replace)
+      throw new ConfigError(`adapter "${name}": expected a new name, got one that is loaded; hint: unload it first or pass { replace: true }`);
     if (existsSync(join(dir, TASK_CONFIG_FILE))) {
       this.baseFingerprint ??= this.base.fingerprint();
       const task = await loadKnowledgeTaskFolder(this.engine, dir, this.base, name, this.baseFingerprint);
@@ -161,12 +168,19 @@ export class AdapterKit {
   predict(adapters: readonly string[], inputs: readonly PredictInput[], options?: PredictOptions): Promise<Record<string, PredictResult[]>>;
   async predict(adapters: string | readonly string[], inputs: readonly PredictInput[], options: PredictOptions = {}): Promise<PredictResult[] | Record<string, PredictResult[]>> {
     if (!Array.isArray(inputs)) throw new ConfigError(`predict: expected an array of inputs, got ${typeof inputs}`);
-    if (typeof adapters === "string") return this.run(inputs.map((input) => ({ adapter: adapters, input })), options);
+    if (typeof adapters === "string")
+      return this.run(
+        inputs.map((input) => ({ adapter: adapters, input })),
+        options,
+      );
     if (new Set(adapters).size !== adapters.length) throw new ConfigError(`predict: expected distinct adapter names, got ${adapters.join(", ")}`);
     // the input replicated per adapter, all rows in one set of batches
     const n = inputs.length;
     const name = options.inputName ?? ((i: number) => `inputs[${i}]`);
-    const results = await this.run(adapters.flatMap((adapter) => inputs.map((input) => ({ adapter, input }))), { ...options, inputName: (i) => name(i % n) });
+    const results = await this.run(
+      adapters.flatMap((adapter) => inputs.map((input) => ({ adapter, input }))),
+      { ...options, inputName: (i) => name(i % n) },
+    );
     return Object.fromEntries(adapters.map((a, i) => [a, results.slice(i * inputs.length, (i + 1) * inputs.length)]));
   }
 
@@ -188,8 +202,12 @@ export class AdapterKit {
    * so a bad call gets its error and the others their results; rows of every call and adapter share the
    * forwards. Also returns each forward's rows and padded tokens.
    */
-  async predictCalls(calls: readonly { adapter: string; inputs: readonly PredictInput[] }[], options: PredictOptions = {}): Promise<{
-    outcomes: ({ results: PredictResult[] } | { error: Error })[]; forwards: { rows: number; tokens: number }[];
+  async predictCalls(
+    calls: readonly { adapter: string; inputs: readonly PredictInput[] }[],
+    options: PredictOptions = {},
+  ): Promise<{
+    outcomes: ({ results: PredictResult[] } | { error: Error })[];
+    forwards: { rows: number; tokens: number }[];
   }> {
     const maxLength = this.checkOptions(options);
     const rows: BatchRow[] = [];
@@ -222,9 +240,10 @@ export class AdapterKit {
   private encodeRow(r: PredictRequest, index: number, maxLength: number, where: string): BatchRow {
     const task = this.tasks.get(r.adapter);
     if (task) {
-      const row = task.kind === "entity-typing"
-        ? encodeEntityTypingInput(this.tokenizer, r.input, task.labels, maxLength, where)
-        : encodeRelationInput(this.wordTokenizer(), r.input, task.labels, maxLength, where);
+      const row =
+        task.kind === "entity-typing"
+          ? encodeEntityTypingInput(this.tokenizer, r.input, task.labels, maxLength, where)
+          : encodeRelationInput(this.wordTokenizer(), r.input, task.labels, maxLength, where);
       return { route: task, row, index };
     }
     const adapter = this.set.get(r.adapter);
@@ -256,7 +275,13 @@ export class AdapterKit {
     if (!all || all.length === 0) throw new ConfigError(`evaluate: the task has no ${split} examples`);
     const examples = options.maxExamples ? all.slice(0, options.maxExamples) : all;
     const pad = this.tokenizer.specialTokenIds.pad ?? 0;
-    const batches = batchOrder(examples, options.batchSize ?? 32, null).map((idx) => collate(idx.map((i) => examples[i]), resolved.kind, pad));
+    const batches = batchOrder(examples, options.batchSize ?? 32, null).map((idx) =>
+      collate(
+        idx.map((i) => examples[i]),
+        resolved.kind,
+        pad,
+      ),
+    );
     const result = evaluate(this.engine, new TaskModel(this.base, adapter), batches, resolved.kind);
     this.lastUsed.set(adapterName, Date.now());
     const { metrics } = resolved.score(result.predictions, examples);
@@ -265,7 +290,8 @@ export class AdapterKit {
 
   /** Trains a new adapter named args.adapter and keeps it loaded; returns the run's summary. */
   async train(args: TrainArgs): Promise<TrainSummary> {
-    if (this.has(args.adapter) && !args.replace) throw new ConfigError(`train: an adapter named "${args.adapter}" is loaded; hint: unload it, pick another name or pass replace: true`);
+    if (this.has(args.adapter) && !args.replace)
+      throw new ConfigError(`train: an adapter named "${args.adapter}" is loaded; hint: unload it, pick another name or pass replace: true`);
     const context = { engine: this.engine, base: this.base, tokenizer: this.tokenizer, wordTokenizer: () => this.wordTokenizer(), modelDir: this.modelDir, kernels: this.kernels };
     const { summary, adapter } = await trainAdapter(context, args);
     if (adapter) this.addAdapter(adapter, { replace: true });
@@ -290,9 +316,15 @@ export class AdapterKit {
   private forwardBatch(batch: readonly BatchRow[], results: PredictResult[]): void {
     // rows of one adapter side by side, so the routed forward merges its groups back without a gather
     const first = new Map<BatchRow["route"], number>();
-    batch.forEach((r, i) => { if (!first.has(r.route)) first.set(r.route, i); });
+    batch.forEach((r, i) => {
+      if (!first.has(r.route)) first.set(r.route, i);
+    });
     const order = [...batch].sort((a, b) => (first.get(a.route) ?? 0) - (first.get(b.route) ?? 0)); // stable
-    const input = collate(order.map((r) => ({ ids: r.row.ids, typeIds: r.row.typeIds, target: null, source: `inputs[${r.index}]` })), "classification", this.tokenizer.specialTokenIds.pad ?? 0);
+    const input = collate(
+      order.map((r) => ({ ids: r.row.ids, typeIds: r.row.typeIds, target: null, source: `inputs[${r.index}]` })),
+      "classification",
+      this.tokenizer.specialTokenIds.pad ?? 0,
+    );
     const T = input.seqLength;
     const ctx = { training: false, rng: new Rng(0) };
     const decode = (rows: Int32Array, logits: Tensor): void => {

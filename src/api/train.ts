@@ -13,9 +13,28 @@ import { saveHfModel, type BertModel } from "../models/index.js";
 import { Rng } from "../rng.js";
 import type { Tokenizer } from "../tokenize/index.js";
 import {
-  adapterPartsFor, applyTrainMode, countParameters, layerDecayScale, resolveTask, runOutcome, runTraining, TaskModel, trainsEncoder, TRAIN_MODES, writeReport,
-  type AdamVariant, type EvalRecord, type InlineExample, type LoopConfig, type ParameterCounts, type RunOutcome, type RunSummary, type ScheduleKind, type StepInfo,
-  type TaskSpec, type TrainMode,
+  adapterPartsFor,
+  applyTrainMode,
+  countParameters,
+  layerDecayScale,
+  resolveTask,
+  runOutcome,
+  runTraining,
+  TaskModel,
+  trainsEncoder,
+  TRAIN_MODES,
+  writeReport,
+  type AdamVariant,
+  type EvalRecord,
+  type InlineExample,
+  type LoopConfig,
+  type ParameterCounts,
+  type RunOutcome,
+  type RunSummary,
+  type ScheduleKind,
+  type StepInfo,
+  type TaskSpec,
+  type TrainMode,
 } from "../train/index.js";
 import type { TaskKind } from "../data/index.js";
 
@@ -61,7 +80,16 @@ export interface TrainArgs {
   options?: TrainOptions;
   /** Replace a loaded adapter of the same name. */
   replace?: boolean;
-  onStart?(info: { task: string; kind: TaskKind; labels: readonly string[]; trainExamples: number; devExamples: number; skipped: readonly { file: string; line: number; reason: string }[]; counts: ParameterCounts; mode: TrainMode }): void;
+  onStart?(info: {
+    task: string;
+    kind: TaskKind;
+    labels: readonly string[];
+    trainExamples: number;
+    devExamples: number;
+    skipped: readonly { file: string; line: number; reason: string }[];
+    counts: ParameterCounts;
+    mode: TrainMode;
+  }): void;
   onProgress?(progress: StepInfo): void;
   onEval?(record: EvalRecord, isBest: boolean): void;
 }
@@ -118,9 +146,18 @@ export async function trainAdapter(ctx: TrainContext, args: TrainArgs): Promise<
   const seed = o.seed ?? 42;
   const rng = new Rng(seed);
   const preset = o.adapter ?? "houlsby";
-  const bottleneck = bottleneckConfig(preset, {
-    bottleneckSize: o.adapterSize, reductionFactor: o.reductionFactor, activation: o.adapterActivation, initScale: o.initScale, leaveOut: o.leaveOut,
-  }, c.hiddenSize, c.numLayers);
+  const bottleneck = bottleneckConfig(
+    preset,
+    {
+      bottleneckSize: o.adapterSize,
+      reductionFactor: o.reductionFactor,
+      activation: o.adapterActivation,
+      initScale: o.initScale,
+      leaveOut: o.leaveOut,
+    },
+    c.hiddenSize,
+    c.numLayers,
+  );
   const head = headConfig(task.kind, task.labels, 0.1, o.pooling ?? "pooler", task.kind === "tagging" ? false : task.textPair);
   const adapter = new Adapter(ctx.engine, args.adapter, encoder, { ...adapterPartsFor(mode, bottleneck), head }, { bottleneck: rng.fork("adapter"), head: rng.fork("head") });
   const model = new TaskModel(encoder, adapter);
@@ -134,18 +171,36 @@ export async function trainAdapter(ctx: TrainContext, args: TrainArgs): Promise<
   const modelOut = ownsEncoder ? join(out, "model") : null;
   await mkdir(out, { recursive: true });
   const config: LoopConfig = {
-    epochs: o.epochs ?? 3, batchSize: o.batchSize ?? 32, gradAccumulation: o.gradAccumulation ?? 1,
-    lr: o.lr ?? (ownsEncoder ? 5e-5 : 3e-4), warmupProportion: o.warmupProportion ?? 0.1, schedule: o.schedule ?? "bert",
-    optimizer: o.optimizer ?? "bert", weightDecay: o.weightDecay ?? 0.01, clipNorm: 1.0, seed,
-    evalEverySteps: o.evalEvery ?? null, checkpointEverySteps: o.checkpointEvery ?? 200, maxSteps: o.maxSteps,
+    epochs: o.epochs ?? 3,
+    batchSize: o.batchSize ?? 32,
+    gradAccumulation: o.gradAccumulation ?? 1,
+    lr: o.lr ?? (ownsEncoder ? 5e-5 : 3e-4),
+    warmupProportion: o.warmupProportion ?? 0.1,
+    schedule: o.schedule ?? "bert",
+    optimizer: o.optimizer ?? "bert",
+    weightDecay: o.weightDecay ?? 0.01,
+    clipNorm: 1.0,
+    seed,
+    evalEverySteps: o.evalEvery ?? null,
+    checkpointEverySteps: o.checkpointEvery ?? 200,
+    maxSteps: o.maxSteps,
   };
   const save = async (): Promise<void> => {
     if (modelOut) await saveHfModel(modelOut, encoder, c, { tokenizerFrom: ctx.modelDir });
     await saveAdapter(adapterDir, adapter, c);
   };
   const history = await runTraining({
-    engine: ctx.engine, model, trainable, train: trainSet, dev: devSet, kind: task.kind, padId: ctx.tokenizer.specialTokenIds.pad ?? 0,
-    score: task.score, config, checkpointDir: join(out, "checkpoints"), resume: o.resume ?? false,
+    engine: ctx.engine,
+    model,
+    trainable,
+    train: trainSet,
+    dev: devSet,
+    kind: task.kind,
+    padId: ctx.tokenizer.specialTokenIds.pad ?? 0,
+    score: task.score,
+    config,
+    checkpointDir: join(out, "checkpoints"),
+    resume: o.resume ?? false,
     lrScale: o.layerDecay === undefined ? undefined : layerDecayScale(c.numLayers, o.layerDecay),
     events: {
       onStep: (s) => args.onProgress?.(s),
@@ -158,13 +213,25 @@ export async function trainAdapter(ctx: TrainContext, args: TrainArgs): Promise<
   const adapterBytes = await sizeOf(ADAPTER_FOLDER_FILES.map((f) => join(adapterDir, f)));
   const modelBytes = await sizeOf(["model.safetensors", "pytorch_model.bin", "bert_model.ckpt.data-00000-of-00001"].map((f) => join(ctx.modelDir, f)));
   const run: RunSummary = {
-    task: task.name, model: ctx.modelDir, mode, adapter: mode === "adapters" ? preset : null,
-    parameters: counts, config: { ...config, maxSeqLength, trainExamples: trainSet.length, devExamples: devSet?.length ?? 0 },
-    final: outcome.best?.metrics ?? {}, adapterBytes, modelBytes, seconds: (Date.now() - started) / 1000, backend: ctx.kernels,
+    task: task.name,
+    model: ctx.modelDir,
+    mode,
+    adapter: mode === "adapters" ? preset : null,
+    parameters: counts,
+    config: { ...config, maxSeqLength, trainExamples: trainSet.length, devExamples: devSet?.length ?? 0 },
+    final: outcome.best?.metrics ?? {},
+    adapterBytes,
+    modelBytes,
+    seconds: (Date.now() - started) / 1000,
+    backend: ctx.kernels,
   };
   await writeReport(out, run, history);
   const summary: TrainSummary = {
-    ...run, ...outcome, adapterDir, modelDir: modelOut, loaded: ownsEncoder ? null : adapter.info(),
+    ...run,
+    ...outcome,
+    adapterDir,
+    modelDir: modelOut,
+    loaded: ownsEncoder ? null : adapter.info(),
   };
   return { summary, adapter: ownsEncoder ? null : adapter };
 }

@@ -11,11 +11,14 @@ import { defaultDataDir, integer, log, number } from "./setup.js";
 
 /** "fac=runs/fac/adapter,lin=runs/lin/adapter" -> [{name, dir}]. */
 export function parseKnowledge(value: string): { name: string; dir: string }[] {
-  return value.split(",").filter(Boolean).map((part) => {
-    const eq = part.indexOf("=");
-    if (eq <= 0 || eq === part.length - 1) throw new ConfigError(`--knowledge: expected name=dir pairs separated by commas, got "${part}"`);
-    return { name: part.slice(0, eq), dir: part.slice(eq + 1) };
-  });
+  return value
+    .split(",")
+    .filter(Boolean)
+    .map((part) => {
+      const eq = part.indexOf("=");
+      if (eq <= 0 || eq === part.length - 1) throw new ConfigError(`--knowledge: expected name=dir pairs separated by commas, got "${part}"`);
+      return { name: part.slice(0, eq), dir: part.slice(eq + 1) };
+    });
 }
 
 /** The `train` options that only K-Adapter tasks read. */
@@ -31,10 +34,14 @@ function events(label: string): KnowledgeEvents & { stop(): void } {
   const p = progressEvents(label);
   return {
     onStart: ({ task, description, trainable, total }) => {
-      log(`task ${task.name}: ${task.train.length} train / ${task.dev.length} dev examples from ${task.files.join(", ")}${task.dropped.length ? `; left out ${task.dropped.length} (malformed, or cut off by --max-seq-length; e.g. ${task.dropped.slice(0, 2).join(", ")})` : ""}`);
+      log(
+        `task ${task.name}: ${task.train.length} train / ${task.dev.length} dev examples from ${task.files.join(", ")}${task.dropped.length ? `; left out ${task.dropped.length} (malformed, or cut off by --max-seq-length; e.g. ${task.dropped.slice(0, 2).join(", ")})` : ""}`,
+      );
       log(`parameters: ${total.toLocaleString("en")} total, ${trainable.toLocaleString("en")} trainable (${((100 * trainable) / total).toFixed(2)}%); ${description}`);
     },
-    onProgress: p.onProgress, onEval: p.onEval, stop: p.stop,
+    onProgress: p.onProgress,
+    onEval: p.onEval,
+    stop: p.stop,
   };
 }
 

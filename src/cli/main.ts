@@ -13,10 +13,7 @@ import { registerPretrain } from "./commands/pretrain.js";
 import { registerServe } from "./commands/serve.js";
 import { registerTrain } from "./commands/train.js";
 
-const program = new Command()
-  .name("adapterkit")
-  .description("Train and serve adapters for BERT-family models")
-  .option("--verbose", "print stack traces on errors");
+const program = new Command().name("adapterkit").description("Train and serve adapters for BERT-family models").option("--verbose", "print stack traces on errors");
 
 program
   .command("backend")

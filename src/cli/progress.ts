@@ -16,12 +16,18 @@ export class Progress {
   private tokens = 0;
   private lastPrinted = -1;
 
-  constructor(private readonly label: string, private readonly out: NodeJS.WriteStream = process.stderr) {
+  constructor(
+    private readonly label: string,
+    private readonly out: NodeJS.WriteStream = process.stderr,
+  ) {
     this.bar = out.isTTY
       ? new SingleBar({
-        format: `${label} [{bar}] {value}/{total} | loss {loss} | lr {lr} | {tps} tok/s | ETA {eta_formatted}`,
-        barsize: 24, hideCursor: true, stream: out, etaBuffer: 50,
-      })
+          format: `${label} [{bar}] {value}/{total} | loss {loss} | lr {lr} | {tps} tok/s | ETA {eta_formatted}`,
+          barsize: 24,
+          hideCursor: true,
+          stream: out,
+          etaBuffer: 50,
+        })
       : null;
   }
 

@@ -4,7 +4,10 @@ import { join } from "node:path";
 import type { EvalRecord, RunOutcome, StepInfo } from "../train/index.js";
 import { Progress } from "./progress.js";
 
-const fmtMetrics = (m: Record<string, number>): string => Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ");
+const fmtMetrics = (m: Record<string, number>): string =>
+  Object.entries(m)
+    .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+    .join(", ");
 
 /** Progress callbacks for a run's events; call stop() when the run returns. */
 export function progressEvents(label: string): { onProgress(s: StepInfo): void; onEval(r: EvalRecord, isBest: boolean): void; stop(): void } {
@@ -26,7 +29,9 @@ export function printOutcome(o: RunOutcome, more: readonly string[] = []): void 
   const metric = o.primaryMetric;
   if (o.best && o.last) {
     const last = o.last.step === o.best.step ? "also the last" : `last: ${o.last.metrics[metric]?.toFixed(4)} at step ${o.last.step}`;
-    console.log(`dev ${metric}: ${o.best.metrics[metric]?.toFixed(4)}, the best of ${o.evaluations} evaluation(s), at step ${o.best.step} (${last}); ${fmtMetrics(o.best.metrics)}`);
+    console.log(
+      `dev ${metric}: ${o.best.metrics[metric]?.toFixed(4)}, the best of ${o.evaluations} evaluation(s), at step ${o.best.step} (${last}); ${fmtMetrics(o.best.metrics)}`,
+    );
   } else {
     console.log(`dev ${metric}: n/a (no dev data); what was kept is the last step's`);
   }

@@ -20,7 +20,10 @@ export interface TaskFlags {
 
 export function addTaskOptions(cmd: Command): Command {
   return cmd
-    .requiredOption("--task <name>", "a GLUE task (CoLA, SST-2, MRPC, STS-B, QQP, MNLI, QNLI, RTE, WNLI), 'conll' for CoNLL-2003 tagging files, 'file' for your own TSV/CSV/JSONL, or a K-Adapter task: 'openentity' (entity typing), 'tacred' (relation classification)")
+    .requiredOption(
+      "--task <name>",
+      "a GLUE task (CoLA, SST-2, MRPC, STS-B, QQP, MNLI, QNLI, RTE, WNLI), 'conll' for CoNLL-2003 tagging files, 'file' for your own TSV/CSV/JSONL, or a K-Adapter task: 'openentity' (entity typing), 'tacred' (relation classification)",
+    )
     .option("--data <dir>", "GLUE data folder holding <TASK>/train.tsv and dev.tsv (K-Adapter tasks: the shared data folder)")
     .option("--train-file <path>", "training file (conll and file tasks)")
     .option("--dev-file <path>", "dev file (conll and file tasks)")

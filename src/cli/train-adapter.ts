@@ -9,11 +9,19 @@ export async function trainWithProgress(kit: AdapterKit, args: TrainArgs): Promi
   const summary = await kit.train({
     ...args,
     onStart: (s) => {
-      if (s.skipped.length) log(`skipped ${s.skipped.length} malformed row(s): ${s.skipped.slice(0, 3).map((x) => `${x.file}:${x.line} (${x.reason})`).join("; ")}${s.skipped.length > 3 ? "; ..." : ""}`);
+      if (s.skipped.length)
+        log(
+          `skipped ${s.skipped.length} malformed row(s): ${s.skipped
+            .slice(0, 3)
+            .map((x) => `${x.file}:${x.line} (${x.reason})`)
+            .join("; ")}${s.skipped.length > 3 ? "; ..." : ""}`,
+        );
       log(`task ${s.task}: ${s.kind}, ${s.labels.length} label(s), ${s.trainExamples} train / ${s.devExamples} dev examples`);
       const c = s.counts;
       const pct = (n: number): string => `${((100 * n) / c.total).toFixed(2)}%`;
-      log(`parameters: ${c.total.toLocaleString("en")} total, ${c.trainable.toLocaleString("en")} trainable (${pct(c.trainable)}), adapter ${c.adapter.toLocaleString("en")} (${pct(c.adapter)}); mode ${s.mode}`);
+      log(
+        `parameters: ${c.total.toLocaleString("en")} total, ${c.trainable.toLocaleString("en")} trainable (${pct(c.trainable)}), adapter ${c.adapter.toLocaleString("en")} (${pct(c.adapter)}); mode ${s.mode}`,
+      );
     },
     onProgress: events.onProgress,
     onEval: events.onEval,
@@ -21,8 +29,10 @@ export async function trainWithProgress(kit: AdapterKit, args: TrainArgs): Promi
   events.stop();
   const mb = (n: number): string => `${(n / 1e6).toFixed(2)} MB`;
   const bytes = summary.adapterBytes ?? 0;
-  printOutcome(summary, [summary.modelDir
-    ? `model: ${summary.modelDir}; head in ${summary.adapterDir}`
-    : `adapter: ${mb(bytes)} in ${summary.adapterDir}${summary.modelBytes ? ` (base model ${mb(summary.modelBytes)}, ${((100 * bytes) / summary.modelBytes).toFixed(1)}%)` : ""}`]);
+  printOutcome(summary, [
+    summary.modelDir
+      ? `model: ${summary.modelDir}; head in ${summary.adapterDir}`
+      : `adapter: ${mb(bytes)} in ${summary.adapterDir}${summary.modelBytes ? ` (base model ${mb(summary.modelBytes)}, ${((100 * bytes) / summary.modelBytes).toFixed(1)}%)` : ""}`,
+  ]);
   return summary;
 }

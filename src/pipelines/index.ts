@@ -7,7 +7,12 @@ import { TokenClassificationPipeline, type TokenClassificationResult } from "./t
 export { inputParts, type PredictInput, type TextInputParts } from "./inputs.js";
 export type { Pipeline, PipelineRow } from "./pipeline.js";
 export {
-  softmax, TextClassificationPipeline, type ClassificationResult, type MultilabelResult, type RegressionResult, type TextClassificationResult,
+  softmax,
+  TextClassificationPipeline,
+  type ClassificationResult,
+  type MultilabelResult,
+  type RegressionResult,
+  type TextClassificationResult,
 } from "./text-classification.js";
 export { TokenClassificationPipeline, type Entity, type TokenClassificationResult } from "./token-classification.js";
 export { encodeEntityTypingInput, encodeRelationInput, type EntityTypingInput, type RelationInput, type SpanRow } from "./spans.js";

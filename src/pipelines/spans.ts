@@ -27,13 +27,15 @@ export interface SpanRow<R> extends PipelineRow<R> {
 }
 
 function asObject(input: unknown, where: string, fields: string): Record<string, unknown> {
-  if (input === null || typeof input !== "object" || Array.isArray(input)) throw new ConfigError(`${where}: expected an object ${fields}, got ${JSON.stringify(input)?.slice(0, 80)}`);
+  if (input === null || typeof input !== "object" || Array.isArray(input))
+    throw new ConfigError(`${where}: expected an object ${fields}, got ${JSON.stringify(input)?.slice(0, 80)}`);
   return input as Record<string, unknown>;
 }
 
 export function encodeEntityTypingInput(tokenizer: Tokenizer, input: unknown, labels: readonly string[], maxLength: number, where: string): SpanRow<MultilabelResult> {
   const x = asObject(input, where, "{ text, start, end }");
-  if (typeof x.text !== "string" || !Number.isInteger(x.start) || !Number.isInteger(x.end)) throw new ConfigError(`${where}: expected { text: string, start: integer, end: integer }, got ${JSON.stringify(input)?.slice(0, 80)}`);
+  if (typeof x.text !== "string" || !Number.isInteger(x.start) || !Number.isInteger(x.end))
+    throw new ConfigError(`${where}: expected { text: string, start: integer, end: integer }, got ${JSON.stringify(input)?.slice(0, 80)}`);
   let marked;
   try {
     marked = markEntityText(x.text, x.start as number, x.end as number);
@@ -44,7 +46,9 @@ export function encodeEntityTypingInput(tokenizer: Tokenizer, input: unknown, la
   const marker = enc.offsets.findIndex(([start, end], t) => enc.specialTokensMask[t] === 0 && start === marked.firstMarker && end > start);
   if (marker < 0) throw new ConfigError(`${where}: the mention starts past the first ${maxLength} tokens`);
   return {
-    ids: enc.ids, typeIds: enc.typeIds, markers: Int32Array.of(marker),
+    ids: enc.ids,
+    typeIds: enc.typeIds,
+    markers: Int32Array.of(marker),
     decode: (logits, offset) => {
       const probs = labels.map((_, c) => 1 / (1 + Math.exp(-logits[offset + c])));
       return { labels: labels.filter((_, c) => probs[c] > 0.5), scores: Object.fromEntries(labels.map((l, c) => [l, probs[c]])) };
@@ -56,7 +60,9 @@ export function encodeRelationInput(tokenizer: Tokenizer, input: unknown, labels
   const x = asObject(input, where, "{ tokens, subject, object }");
   const span = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && v.every(Number.isInteger);
   if (!Array.isArray(x.tokens) || !x.tokens.every((t) => typeof t === "string") || !span(x.subject) || !span(x.object)) {
-    throw new ConfigError(`${where}: expected { tokens: string[], subject: [start, end], object: [start, end] } (inclusive token indices), got ${JSON.stringify(input)?.slice(0, 80)}`);
+    throw new ConfigError(
+      `${where}: expected { tokens: string[], subject: [start, end], object: [start, end] } (inclusive token indices), got ${JSON.stringify(input)?.slice(0, 80)}`,
+    );
   }
   let marked;
   try {
@@ -69,7 +75,9 @@ export function encodeRelationInput(tokenizer: Tokenizer, input: unknown, labels
   const object = enc.wordIds.indexOf(marked.objectMarker);
   if (subject < 0 || object < 0) throw new ConfigError(`${where}: the subject or object starts past the first ${maxLength} tokens`);
   return {
-    ids: enc.ids, typeIds: enc.typeIds, markers: Int32Array.of(subject, object),
+    ids: enc.ids,
+    typeIds: enc.typeIds,
+    markers: Int32Array.of(subject, object),
     decode: (logits, offset) => {
       const probs = softmax(logits, offset, labels.length);
       const best = probs.indexOf(Math.max(...probs));

@@ -28,21 +28,38 @@ export interface AppDeps {
 type WireInput = string | { text?: string; text_pair?: string; start?: number; end?: number; tokens?: string[]; subject?: [number, number]; object?: [number, number] };
 
 const errorSchema = {
-  type: "object", properties: { error: { type: "object", properties: { code: { type: "string" }, message: { type: "string" } }, required: ["code", "message"] } },
+  type: "object",
+  properties: { error: { type: "object", properties: { code: { type: "string" }, message: { type: "string" } }, required: ["code", "message"] } },
 } as const;
 
 function inputSchema(o: AppOptions) {
   const text = { type: "string", maxLength: o.maxChars };
   const span = { type: "array", items: { type: "integer", minimum: 0 }, minItems: 2, maxItems: 2 };
   return {
-    type: "array", minItems: 1, maxItems: o.maxInputs,
+    type: "array",
+    minItems: 1,
+    maxItems: o.maxInputs,
     items: {
       anyOf: [
         { ...text, description: "a text" },
-        { type: "object", required: ["text"], additionalProperties: false, properties: { text, text_pair: text }, description: "a text (and its pair, for an adapter trained on pairs)" },
-        { type: "object", required: ["text", "start", "end"], additionalProperties: false, properties: { text, start: { type: "integer", minimum: 0 }, end: { type: "integer", minimum: 0 } }, description: "entity typing (K-Adapter): the mention's character offsets" },
         {
-          type: "object", required: ["tokens", "subject", "object"], additionalProperties: false,
+          type: "object",
+          required: ["text"],
+          additionalProperties: false,
+          properties: { text, text_pair: text },
+          description: "a text (and its pair, for an adapter trained on pairs)",
+        },
+        {
+          type: "object",
+          required: ["text", "start", "end"],
+          additionalProperties: false,
+          properties: { text, start: { type: "integer", minimum: 0 }, end: { type: "integer", minimum: 0 } },
+          description: "entity typing (K-Adapter): the mention's character offsets",
+        },
+        {
+          type: "object",
+          required: ["tokens", "subject", "object"],
+          additionalProperties: false,
           properties: { tokens: { type: "array", items: { type: "string", maxLength: 200 }, minItems: 1, maxItems: 512 }, subject: span, object: span },
           description: "relation classification (K-Adapter): words and inclusive token spans",
         },
@@ -51,7 +68,11 @@ function inputSchema(o: AppOptions) {
   } as const;
 }
 
-const resultsSchema = { type: "array", items: {}, description: "one result per input, in order: { label, score, scores }, { value }, { labels, scores }, or entities [{ entity, text, start, end, score }]" } as const;
+const resultsSchema = {
+  type: "array",
+  items: {},
+  description: "one result per input, in order: { label, score, scores }, { value }, { labels, scores }, or entities [{ entity, text, start, end, score }]",
+} as const;
 const adapterName = { type: "string", maxLength: 128 } as const;
 
 /** The wire input (snake_case) -> the library's. */
@@ -120,54 +141,88 @@ export async function buildApp(o: AppOptions, deps: AppDeps): Promise<FastifyIns
   };
 
   app.get("/health", { schema: { summary: "alive", response: { 200: { type: "object", properties: { status: { type: "string" } } } } } }, async () => ({ status: "ok" }));
-  app.get("/ready", { schema: { summary: "the base model is loaded", response: { 200: { type: "object", properties: { status: { type: "string" } } }, 503: errorSchema } } }, async (_req, reply) => {
-    if (!deps.ready()) return reply.code(503).send({ error: { code: "not_ready", message: "the base model is not loaded" } });
-    return { status: "ready" };
-  });
+  app.get(
+    "/ready",
+    { schema: { summary: "the base model is loaded", response: { 200: { type: "object", properties: { status: { type: "string" } } }, 503: errorSchema } } },
+    async (_req, reply) => {
+      if (!deps.ready()) return reply.code(503).send({ error: { code: "not_ready", message: "the base model is not loaded" } });
+      return { status: "ready" };
+    },
+  );
   app.get("/metrics", { schema: { summary: "Prometheus metrics", hide: false } }, async (_req, reply) => {
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
-  app.post<{ Params: { name: string }; Body: { inputs: WireInput[] } }>("/v1/adapters/:name/predict", {
-    schema: {
-      summary: "one adapter over the inputs",
-      params: { type: "object", properties: { name: adapterName }, required: ["name"] },
-      body: { type: "object", required: ["inputs"], additionalProperties: false, properties: { inputs: inputSchema(o) } },
-      response: { 200: { type: "object", properties: { adapter: { type: "string" }, results: resultsSchema } }, 400: errorSchema, 404: errorSchema, 413: errorSchema, 500: errorSchema },
-    },
-  }, async (req) => {
-    checkChars(req.body.inputs, o.maxChars);
-    return { adapter: req.params.name, results: await predictOne(req.params.name, req.body.inputs) };
-  });
-
-  app.post<{ Body: { adapters: string[]; inputs: WireInput[] } }>("/v1/predict", {
-    schema: {
-      summary: "several adapters over the same inputs (one batch)",
-      body: {
-        type: "object", required: ["adapters", "inputs"], additionalProperties: false,
-        properties: { adapters: { type: "array", items: adapterName, minItems: 1, maxItems: 64, uniqueItems: true }, inputs: inputSchema(o) },
+  app.post<{ Params: { name: string }; Body: { inputs: WireInput[] } }>(
+    "/v1/adapters/:name/predict",
+    {
+      schema: {
+        summary: "one adapter over the inputs",
+        params: { type: "object", properties: { name: adapterName }, required: ["name"] },
+        body: { type: "object", required: ["inputs"], additionalProperties: false, properties: { inputs: inputSchema(o) } },
+        response: {
+          200: { type: "object", properties: { adapter: { type: "string" }, results: resultsSchema } },
+          400: errorSchema,
+          404: errorSchema,
+          413: errorSchema,
+          500: errorSchema,
+        },
       },
-      response: { 200: { type: "object", properties: { results: { type: "object", additionalProperties: resultsSchema } } }, 400: errorSchema, 404: errorSchema, 413: errorSchema, 500: errorSchema },
     },
-  }, async (req) => {
-    checkChars(req.body.inputs, o.maxChars);
-    for (const a of req.body.adapters) deps.registry.folder(a); // every name checked before any work
-    const all = await Promise.all(req.body.adapters.map((a) => predictOne(a, req.body.inputs)));
-    return { results: Object.fromEntries(req.body.adapters.map((a, i) => [a, all[i]])) };
-  });
+    async (req) => {
+      checkChars(req.body.inputs, o.maxChars);
+      return { adapter: req.params.name, results: await predictOne(req.params.name, req.body.inputs) };
+    },
+  );
+
+  app.post<{ Body: { adapters: string[]; inputs: WireInput[] } }>(
+    "/v1/predict",
+    {
+      schema: {
+        summary: "several adapters over the same inputs (one batch)",
+        body: {
+          type: "object",
+          required: ["adapters", "inputs"],
+          additionalProperties: false,
+          properties: { adapters: { type: "array", items: adapterName, minItems: 1, maxItems: 64, uniqueItems: true }, inputs: inputSchema(o) },
+        },
+        response: {
+          200: { type: "object", properties: { results: { type: "object", additionalProperties: resultsSchema } } },
+          400: errorSchema,
+          404: errorSchema,
+          413: errorSchema,
+          500: errorSchema,
+        },
+      },
+    },
+    async (req) => {
+      checkChars(req.body.inputs, o.maxChars);
+      for (const a of req.body.adapters) deps.registry.folder(a); // every name checked before any work
+      const all = await Promise.all(req.body.adapters.map((a) => predictOne(a, req.body.inputs)));
+      return { results: Object.fromEntries(req.body.adapters.map((a, i) => [a, all[i]])) };
+    },
+  );
 
   app.get("/v1/adapters", { schema: { summary: "the adapters the store offers, loaded or not" } }, async () => ({ adapters: deps.registry.list() }));
 
-  app.put<{ Params: { name: string } }>("/v1/adapters/:name", {
-    preHandler: adminGuard,
-    schema: { summary: "load or reload an adapter from the store", security: [{ admin: [] }], params: { type: "object", properties: { name: adapterName }, required: ["name"] } },
-  }, async (req) => ({ adapter: req.params.name, loaded: true, info: await deps.registry.load(req.params.name, true) }));
+  app.put<{ Params: { name: string } }>(
+    "/v1/adapters/:name",
+    {
+      preHandler: adminGuard,
+      schema: { summary: "load or reload an adapter from the store", security: [{ admin: [] }], params: { type: "object", properties: { name: adapterName }, required: ["name"] } },
+    },
+    async (req) => ({ adapter: req.params.name, loaded: true, info: await deps.registry.load(req.params.name, true) }),
+  );
 
-  app.delete<{ Params: { name: string } }>("/v1/adapters/:name", {
-    preHandler: adminGuard,
-    schema: { summary: "unload an adapter", security: [{ admin: [] }], params: { type: "object", properties: { name: adapterName }, required: ["name"] } },
-  }, async (req) => ({ adapter: req.params.name, unloaded: await deps.registry.unload(req.params.name) }));
+  app.delete<{ Params: { name: string } }>(
+    "/v1/adapters/:name",
+    {
+      preHandler: adminGuard,
+      schema: { summary: "unload an adapter", security: [{ admin: [] }], params: { type: "object", properties: { name: adapterName }, required: ["name"] } },
+    },
+    async (req) => ({ adapter: req.params.name, unloaded: await deps.registry.unload(req.params.name) }),
+  );
 
   return app;
 }

@@ -29,9 +29,12 @@ export interface BatcherOptions {
 
 /** Tokens an input will take, from its characters (about 4 per word piece), special tokens included. */
 function estimateTokens(input: PredictInput, maxSeqLength: number): number {
-  const chars = typeof input === "string" ? input.length
-    : "tokens" in input ? input.tokens.join(" ").length + 4
-      : input.text.length + ("textPair" in input && input.textPair ? input.textPair.length : 0);
+  const chars =
+    typeof input === "string"
+      ? input.length
+      : "tokens" in input
+        ? input.tokens.join(" ").length + 4
+        : input.text.length + ("textPair" in input && input.textPair ? input.textPair.length : 0);
   return Math.min(maxSeqLength, Math.ceil(chars / 4) + 3);
 }
 
@@ -40,7 +43,11 @@ export class Batcher {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
 
-  constructor(private readonly worker: ModelWorker, private readonly options: BatcherOptions, private readonly metrics: ServerMetrics) {}
+  constructor(
+    private readonly worker: ModelWorker,
+    private readonly options: BatcherOptions,
+    private readonly metrics: ServerMetrics,
+  ) {}
 
   submit(adapter: string, inputs: PredictInput[]): Promise<PredictResult[]> {
     return new Promise((resolve, reject) => {
@@ -109,9 +116,13 @@ export class Batcher {
 
   private async run(batch: Queued[]): Promise<void> {
     try {
-      const { outcomes, forwards } = await this.worker.predict(batch.map((q) => ({ adapter: q.adapter, inputs: q.inputs })), {
-        maxSeqLength: this.options.maxSeqLength, maxBatchTokens: this.options.maxBatchTokens,
-      });
+      const { outcomes, forwards } = await this.worker.predict(
+        batch.map((q) => ({ adapter: q.adapter, inputs: q.inputs })),
+        {
+          maxSeqLength: this.options.maxSeqLength,
+          maxBatchTokens: this.options.maxBatchTokens,
+        },
+      );
       this.metrics.batchCalls.observe(batch.length);
       this.metrics.batchAdapters.observe(new Set(batch.map((q) => q.adapter)).size);
       for (const f of forwards) {

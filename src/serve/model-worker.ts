@@ -49,7 +49,10 @@ export class ModelWorker {
   }
 
   /** Every call's results or error, and the forwards that ran. */
-  async predict(calls: PredictCall[], options: { maxSeqLength: number; maxBatchTokens: number }): Promise<{ outcomes: (PredictResult[] | Error)[]; forwards: { rows: number; tokens: number }[] }> {
+  async predict(
+    calls: PredictCall[],
+    options: { maxSeqLength: number; maxBatchTokens: number },
+  ): Promise<{ outcomes: (PredictResult[] | Error)[]; forwards: { rows: number; tokens: number }[] }> {
     const reply = await this.send({ type: "predict", calls, options });
     if (reply.type !== "predicted") throw new Error(`model worker: expected predicted, got ${reply.type}`);
     return { outcomes: reply.outcomes.map((o) => ("error" in o ? fromWireError(o.error) : o.results)), forwards: reply.forwards };

@@ -18,7 +18,12 @@ export class AdapterRegistry {
   private readonly loaded = new Map<string, Entry>(); // insertion order refreshed on use: the first is the LRU
   private readonly loading = new Map<string, Promise<AdapterInfo>>();
 
-  constructor(private readonly worker: ModelWorker, private readonly store: AdapterStore, private readonly maxAdapters: number, private readonly metrics: ServerMetrics) {}
+  constructor(
+    private readonly worker: ModelWorker,
+    private readonly store: AdapterStore,
+    private readonly maxAdapters: number,
+    private readonly metrics: ServerMetrics,
+  ) {}
 
   /** The folder of `name` (400 for a name that is not plain, 404 for none). */
   folder(name: string): string {
@@ -54,18 +59,24 @@ export class AdapterRegistry {
       const entry = this.loaded.get(name);
       if (entry) return Promise.resolve(entry.info);
     }
-    const promise = this.worker.load(name, dir).then((info) => {
-      const inUse = this.loaded.get(name)?.inUse ?? 0;
-      this.loaded.delete(name);
-      this.loaded.set(name, { info, lastUsed: Date.now(), inUse });
-      this.metrics.adapterLoads.inc();
-      this.metrics.adaptersLoaded.set(this.loaded.size);
-      void this.evictOverLimit();
-      return info;
-    }, (err: unknown) => {
-      const message = err instanceof Error ? err.message : String(err);
-      throw new HttpError(500, "adapter_load_failed", message.includes(`"${name}"`) ? message : `adapter "${name}": ${message}`);
-    }).finally(() => this.loading.delete(name));
+    const promise = this.worker
+      .load(name, dir)
+      .then(
+        (info) => {
+          const inUse = this.loaded.get(name)?.inUse ?? 0;
+          this.loaded.delete(name);
+          this.loaded.set(name, { info, lastUsed: Date.now(), inUse });
+          this.metrics.adapterLoads.inc();
+          this.metrics.adaptersLoaded.set(this.loaded.size);
+          void this.evictOverLimit();
+          return info;
+        },
+        (err: unknown) => {
+          const message = err instanceof Error ? err.message : String(err);
+          throw new HttpError(500, "adapter_load_failed", message.includes(`"${name}"`) ? message : `adapter "${name}": ${message}`);
+        },
+      )
+      .finally(() => this.loading.delete(name));
     this.loading.set(name, promise);
     return promise;
   }

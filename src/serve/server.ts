@@ -44,10 +44,13 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const batcher = new Batcher(worker, { mode: o.batching, maxWaitMs: o.maxWaitMs, maxBatchTokens: o.maxBatchTokens, maxSeqLength: o.maxSeqLength }, metrics);
   const app = await buildApp(o, { batcher, registry, metrics, ready: () => worker.alive });
   const url = await app.listen({ host: o.host, port: o.port });
-  o.log(`serving ${o.modelDir} (${started.model.modelType}, ${started.model.layers} layers, hidden ${started.model.hidden}; kernels: ${started.kernels}) at ${url}; adapters from ${o.store ?? "(no store)"}${o.named.size ? ` and ${[...o.named.keys()].join(", ")}` : ""}; batching ${o.batching}, max wait ${o.maxWaitMs} ms, ${o.maxBatchTokens} tokens per batch, at most ${o.maxAdapters} adapters in memory`);
+  o.log(
+    `serving ${o.modelDir} (${started.model.modelType}, ${started.model.layers} layers, hidden ${started.model.hidden}; kernels: ${started.kernels}) at ${url}; adapters from ${o.store ?? "(no store)"}${o.named.size ? ` and ${[...o.named.keys()].join(", ")}` : ""}; batching ${o.batching}, max wait ${o.maxWaitMs} ms, ${o.maxBatchTokens} tokens per batch, at most ${o.maxAdapters} adapters in memory`,
+  );
   let closing: Promise<void> | null = null;
   return {
-    app, url,
+    app,
+    url,
     close: () => {
       closing ??= (async () => {
         await app.close(); // stops accepting; waits for the requests in flight, which wait on the batcher

@@ -10,7 +10,10 @@ import { HttpError } from "./http-error.js";
 export class AdapterStore {
   private readonly root: string | null;
 
-  constructor(root: string | null, private readonly named: ReadonlyMap<string, string>) {
+  constructor(
+    root: string | null,
+    private readonly named: ReadonlyMap<string, string>,
+  ) {
     this.root = root === null ? null : realpathSync(root);
     for (const name of named.keys()) checkAdapterName(name);
   }
@@ -24,7 +27,8 @@ export class AdapterStore {
     }
     const given = this.named.get(name);
     if (given !== undefined) return given;
-    if (this.root === null) throw new HttpError(404, "unknown_adapter", `adapter "${name}": no such adapter (no --adapters store; named adapters: ${[...this.named.keys()].join(", ") || "none"})`);
+    if (this.root === null)
+      throw new HttpError(404, "unknown_adapter", `adapter "${name}": no such adapter (no --adapters store; named adapters: ${[...this.named.keys()].join(", ") || "none"})`);
     const dir = resolve(this.root, name);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new HttpError(404, "unknown_adapter", `adapter "${name}": no such adapter in the store`);
     const real = realpathSync(dir);
@@ -34,9 +38,12 @@ export class AdapterStore {
 
   /** Every adapter name the store and the command line offer. */
   names(): string[] {
-    const inStore = this.root === null ? [] : readdirSync(this.root, { withFileTypes: true })
-      .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && isPlainName(e.name))
-      .map((e) => e.name);
+    const inStore =
+      this.root === null
+        ? []
+        : readdirSync(this.root, { withFileTypes: true })
+            .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && isPlainName(e.name))
+            .map((e) => e.name);
     return [...new Set([...inStore, ...this.named.keys()])].sort();
   }
 }

@@ -40,10 +40,15 @@ export function toWireError(err: unknown): WireError {
 
 export function fromWireError(e: WireError): Error {
   switch (e.kind) {
-    case "ConfigError": return new ConfigError(e.message);
-    case "FormatError": return new FormatError(e.message);
-    case "ShapeError": return new ShapeError(e.message);
-    case "EngineError": return new EngineError(e.message);
-    default: return new Error(e.message);
+    case "ConfigError":
+      return new ConfigError(e.message);
+    case "FormatError":
+      return new FormatError(e.message);
+    case "ShapeError":
+      return new ShapeError(e.message);
+    case "EngineError":
+      return new EngineError(e.message);
+    default:
+      return new Error(e.message);
   }
 }

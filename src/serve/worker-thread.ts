@@ -29,5 +29,8 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
 }
 
 port.on("message", (msg: WorkerRequest) => {
-  handle(msg).then((reply) => port.postMessage(reply), (err: unknown) => port.postMessage({ id: msg.id, type: "error", error: toWireError(err) } satisfies WorkerReply));
+  handle(msg).then(
+    (reply) => port.postMessage(reply),
+    (err: unknown) => port.postMessage({ id: msg.id, type: "error", error: toWireError(err) } satisfies WorkerReply),
+  );
 });

@@ -37,7 +37,10 @@ describe("adapter folders", () => {
     assert.deepEqual(loaded.bottleneck?.config, adapter.bottleneck?.config);
     const want = adapter.namedParameters();
     const got = loaded.namedParameters();
-    assert.deepEqual(got.map(([n]) => n), want.map(([n]) => n));
+    assert.deepEqual(
+      got.map(([n]) => n),
+      want.map(([n]) => n),
+    );
     want.forEach(([n, t], i) => assert.deepEqual(Array.from(got[i][1].data), Array.from(t.data), n));
     assert.deepEqual(loaded.head.config.labels, ["neg", "pos", "mixed"]);
     const info = await readAdapterFolderInfo(dir);
@@ -58,21 +61,89 @@ describe("adapter folders", () => {
   it("refuse a missing folder, options AdapterKit does not compute, and bad fields, naming the file", async () => {
     const { e, base } = tinyBase(refBackend);
     await assert.rejects(loadAdapter(e, join(tmp, "nope"), base), (err: unknown) => err instanceof ConfigError && /nope: no such adapter folder/.test(err.message));
-    const edit = async (name: string, file: string, change: (json: { config: Record<string, unknown>; adapterkit: Record<string, unknown> }) => void, pattern: RegExp, named = file): Promise<void> => {
+    const edit = async (
+      name: string,
+      file: string,
+      change: (json: { config: Record<string, unknown>; adapterkit: Record<string, unknown> }) => void,
+      pattern: RegExp,
+      named = file,
+    ): Promise<void> => {
       const dir = await savedFolder(name);
       const json = JSON.parse(readFileSync(join(dir, file), "utf8"));
       change(json);
       writeFileSync(join(dir, file), JSON.stringify(json));
-      await assert.rejects(loadAdapter(e, dir, base), (err: unknown) => (err instanceof ConfigError || err instanceof FormatError) && pattern.test(err.message) && err.message.includes(named), `${name}: ${pattern}`);
+      await assert.rejects(
+        loadAdapter(e, dir, base),
+        (err: unknown) => (err instanceof ConfigError || err instanceof FormatError) && pattern.test(err.message) && err.message.includes(named),
+        `${name}: ${pattern}`,
+      );
     };
-    await edit("parallel", "adapter_config.json", (j) => { j.config.is_parallel = true; }, /is_parallel = true/);
-    await edit("zero", "adapter_config.json", (j) => { j.config.reduction_factor = 64; }, /bottleneck of at least 1/);
-    await edit("leave", "adapter_config.json", (j) => { j.config.leave_out = ["x"]; }, /leave_out to be a list of layer numbers/);
-    await edit("leave-high", "adapter_config.json", (j) => { j.config.leave_out = [7]; }, /leave_out entries to be layer numbers in \[0,2\)/);
-    await edit("kind", "head_config.json", (j) => { j.adapterkit.kind = "ranking"; }, /unknown head kind adapterkit.kind = "ranking"/);
-    await edit("labels", "head_config.json", (j) => { j.config.label2id = { neg: 0, pos: 1 }; }, /label2id.*3 labels/);
-    await edit("labels-dup", "head_config.json", (j) => { j.config.label2id = { neg: 0, pos: 1, mixed: 1 }; }, /distinct id/);
-    await edit("numlabels", "head_config.json", (j) => { j.config.num_labels = 2; j.config.label2id = { neg: 0, pos: 1 }; }, /adapter "numlabels".*mis-shaped \[classifier.weight expected \[2,16\]/, "model_head.safetensors");
+    await edit(
+      "parallel",
+      "adapter_config.json",
+      (j) => {
+        j.config.is_parallel = true;
+      },
+      /is_parallel = true/,
+    );
+    await edit(
+      "zero",
+      "adapter_config.json",
+      (j) => {
+        j.config.reduction_factor = 64;
+      },
+      /bottleneck of at least 1/,
+    );
+    await edit(
+      "leave",
+      "adapter_config.json",
+      (j) => {
+        j.config.leave_out = ["x"];
+      },
+      /leave_out to be a list of layer numbers/,
+    );
+    await edit(
+      "leave-high",
+      "adapter_config.json",
+      (j) => {
+        j.config.leave_out = [7];
+      },
+      /leave_out entries to be layer numbers in \[0,2\)/,
+    );
+    await edit(
+      "kind",
+      "head_config.json",
+      (j) => {
+        j.adapterkit.kind = "ranking";
+      },
+      /unknown head kind adapterkit.kind = "ranking"/,
+    );
+    await edit(
+      "labels",
+      "head_config.json",
+      (j) => {
+        j.config.label2id = { neg: 0, pos: 1 };
+      },
+      /label2id.*3 labels/,
+    );
+    await edit(
+      "labels-dup",
+      "head_config.json",
+      (j) => {
+        j.config.label2id = { neg: 0, pos: 1, mixed: 1 };
+      },
+      /distinct id/,
+    );
+    await edit(
+      "numlabels",
+      "head_config.json",
+      (j) => {
+        j.config.num_labels = 2;
+        j.config.label2id = { neg: 0, pos: 1 };
+      },
+      /adapter "numlabels".*mis-shaped \[classifier.weight expected \[2,16\]/,
+      "model_head.safetensors",
+    );
   });
 
   it("refuse a LayerNorm set that misses tensors, naming the adapter and the file", async () => {
@@ -82,8 +153,14 @@ describe("adapter folders", () => {
     const { records } = await readSafetensors(path);
     unlinkSync(path);
     writeFileSync(path, Buffer.concat(encodeSafetensors(records.filter((r) => !r.name.includes("layer.1.output")))));
-    await assert.rejects(loadAdapter(e, dir, base), (err: unknown) => err instanceof FormatError
-      && /adapter "partial" \(.*adapterkit_layernorms.safetensors\): expected matching tensors, got missing \[encoder.layers.1.ffn.norm.weight, encoder.layers.1.ffn.norm.bias\]/.test(err.message));
+    await assert.rejects(
+      loadAdapter(e, dir, base),
+      (err: unknown) =>
+        err instanceof FormatError &&
+        /adapter "partial" \(.*adapterkit_layernorms.safetensors\): expected matching tensors, got missing \[encoder.layers.1.ffn.norm.weight, encoder.layers.1.ffn.norm.bias\]/.test(
+          err.message,
+        ),
+    );
   });
 
   it("refuse an adapter for another hidden size", async () => {
@@ -93,6 +170,9 @@ describe("adapter folders", () => {
     json.config.reduction_factor = 8;
     writeFileSync(join(dir, "adapter_config.json"), JSON.stringify(json));
     const { e, base } = tinyBase(refBackend);
-    await assert.rejects(loadAdapter(e, dir, base), (err: unknown) => err instanceof ConfigError && /adapter "wide".*expected hidden_size 16 \(the base model's\), got 32/.test(err.message));
+    await assert.rejects(
+      loadAdapter(e, dir, base),
+      (err: unknown) => err instanceof ConfigError && /adapter "wide".*expected hidden_size 16 \(the base model's\), got 32/.test(err.message),
+    );
   });
 });

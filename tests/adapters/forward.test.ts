@@ -15,13 +15,24 @@ import { HEADS, randomAdapter, tinyBase } from "./helpers.js";
 const ctx = { training: false, rng: new Rng(0) };
 
 /** Rows of different lengths, right-padded with id 0. */
-const ROWS = [[2, 7, 9, 3], [2, 5, 3], [2, 11, 12, 13, 14, 3], [2, 4, 3], [2, 8, 8, 6, 3], [2, 21, 3], [2, 17, 18, 3]];
+const ROWS = [
+  [2, 7, 9, 3],
+  [2, 5, 3],
+  [2, 11, 12, 13, 14, 3],
+  [2, 4, 3],
+  [2, 8, 8, 6, 3],
+  [2, 21, 3],
+  [2, 17, 18, 3],
+];
 
 function batchOf(rows: readonly (readonly number[])[]): EncoderInput {
   const T = Math.max(...rows.map((r) => r.length));
   const ids = new Int32Array(rows.length * T);
   const attentionMask = new Int32Array(rows.length * T);
-  rows.forEach((r, b) => { ids.set(r, b * T); attentionMask.fill(1, b * T, b * T + r.length); });
+  rows.forEach((r, b) => {
+    ids.set(r, b * T);
+    attentionMask.fill(1, b * T, b * T + r.length);
+  });
   return { ids, typeIds: new Int32Array(rows.length * T), attentionMask, batchSize: rows.length, seqLength: T };
 }
 
@@ -63,7 +74,9 @@ function mixedMatchesAlone(t: TestContext, backend: Backend | null): void {
   ROWS.forEach((row, b) => {
     const alone = rowLogits(e, base, [row], [assignment[b]])[0];
     assert.equal(together[b].length, alone.length, `row ${b}: logits length`);
-    alone.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - together[b][i])); });
+    alone.forEach((v, i) => {
+      worst = Math.max(worst, Math.abs(v - together[b][i]));
+    });
   });
   assert.ok(worst <= 1e-5, `max abs diff between a row in the mixed batch and run alone: ${worst}`);
   t.diagnostic(`${backend.name}: max abs diff ${worst.toExponential(2)}`);

@@ -7,8 +7,15 @@ import { BertModel, fromHfConfig } from "../../src/models/index.js";
 import { Rng } from "../../src/rng.js";
 
 export const tinyConfig = fromHfConfig({
-  model_type: "bert", vocab_size: 30, hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 2,
-  intermediate_size: 32, max_position_embeddings: 16, type_vocab_size: 2, hidden_act: "gelu_new",
+  model_type: "bert",
+  vocab_size: 30,
+  hidden_size: 16,
+  num_hidden_layers: 2,
+  num_attention_heads: 2,
+  intermediate_size: 32,
+  max_position_embeddings: 16,
+  type_vocab_size: 2,
+  hidden_act: "gelu_new",
 });
 
 export function tinyBase(backend: Backend): { e: Engine; base: BertModel } {

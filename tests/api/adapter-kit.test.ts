@@ -22,11 +22,21 @@ const quick: TrainOptions = { maxTrainExamples: 64, maxDevExamples: 32, maxSteps
 const TEXTS = ["a gem of a film , warm and funny .", "the plot is a mess and the jokes fall flat .", "John Smith flew to Paris with Mary on Monday ."];
 
 function baseHashes(kit: AdapterKit): Map<string, string> {
-  return new Map(kit.base.namedParameters().map(([n, t]) => [n, createHash("sha256").update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength)).digest("hex")]));
+  return new Map(
+    kit.base.namedParameters().map(([n, t]) => [
+      n,
+      createHash("sha256")
+        .update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength))
+        .digest("hex"),
+    ]),
+  );
 }
 
 function snapshot(kit: AdapterKit, name: string): number[][] {
-  return kit.adapter(name).parameters().map((t) => Array.from(t.data));
+  return kit
+    .adapter(name)
+    .parameters()
+    .map((t) => Array.from(t.data));
 }
 
 describe("AdapterKit", () => {
@@ -39,7 +49,10 @@ describe("AdapterKit", () => {
   });
 
   it("reports the kernels it chose", () => {
-    assert.ok(logs.some((l) => /kernels: (native|ref)/.test(l)), logs.join("\n"));
+    assert.ok(
+      logs.some((l) => /kernels: (native|ref)/.test(l)),
+      logs.join("\n"),
+    );
     assert.ok(["native", "ref"].includes(kit.kernels));
   });
 
@@ -49,10 +62,20 @@ describe("AdapterKit", () => {
     assert.ok(sst.best && sst.last && sst.evaluations === 1 && sst.best.step === 3, JSON.stringify({ best: sst.best, last: sst.last }));
     assert.ok(existsSync(join(sst.adapterDir, "adapter.safetensors")));
     const before = snapshot(kit, "sentiment");
-    const cola = await kit.train({ adapter: "acceptability", task: { source: "glue", name: "CoLA", dataDir: join(DATA, "glue") }, out: join(tmp, "cola"), options: { ...quick, mode: "layernorm-only" } });
+    const cola = await kit.train({
+      adapter: "acceptability",
+      task: { source: "glue", name: "CoLA", dataDir: join(DATA, "glue") },
+      out: join(tmp, "cola"),
+      options: { ...quick, mode: "layernorm-only" },
+    });
     assert.equal(cola.loaded?.kind, "layernorm-only");
     assert.deepEqual(snapshot(kit, "sentiment"), before, "training another adapter leaves a loaded one bit for bit");
-    const ner = await kit.train({ adapter: "ner", task: { source: "conll", name: "conll", trainFile: join(DATA, "conll2003/train.txt"), devFile: join(DATA, "conll2003/valid.txt") }, out: join(tmp, "ner"), options: { ...quick, adapter: "pfeiffer", pooling: "pooler" } });
+    const ner = await kit.train({
+      adapter: "ner",
+      task: { source: "conll", name: "conll", trainFile: join(DATA, "conll2003/train.txt"), devFile: join(DATA, "conll2003/valid.txt") },
+      out: join(tmp, "ner"),
+      options: { ...quick, adapter: "pfeiffer", pooling: "pooler" },
+    });
     await kit.loadAdapter("sentiment-copy", sst.adapterDir);
     await kit.loadAdapter("acceptability-copy", cola.adapterDir);
     await kit.loadAdapter("ner-copy", ner.adapterDir);
@@ -68,7 +91,7 @@ describe("AdapterKit", () => {
   });
 
   it("predicts typed results per head kind, and several adapters on the same inputs in one call", async () => {
-    const one = await kit.predict("sentiment", TEXTS) as ClassificationResult[];
+    const one = (await kit.predict("sentiment", TEXTS)) as ClassificationResult[];
     assert.equal(one.length, 3);
     for (const r of one) {
       assert.ok(["0", "1"].includes(r.label));
@@ -92,13 +115,28 @@ describe("AdapterKit", () => {
 
   it("refuses unknown names, malformed inputs and a pair adapter given one text, naming the place", async () => {
     await assert.rejects(kit.predict("sentimnet", TEXTS), (e: unknown) => e instanceof ConfigError && /unknown adapter "sentimnet"; expected one of .*sentiment/.test(e.message));
-    await assert.rejects(kit.predict("sentiment", ["ok", 42 as unknown as string]), (e: unknown) => e instanceof ConfigError && /inputs\[1\]: expected a string or an object/.test(e.message));
-    await assert.rejects(kit.predict("sentiment", [{ text: "a", textPair: "b" }]), (e: unknown) => e instanceof ConfigError && /inputs\[0\]: expected a single text/.test(e.message));
-    const pairs = [{ text: "a cat sat", textPair: "a cat was sitting", label: "same" }, { text: "it rained", textPair: "the sun shone", label: "different" }];
+    await assert.rejects(
+      kit.predict("sentiment", ["ok", 42 as unknown as string]),
+      (e: unknown) => e instanceof ConfigError && /inputs\[1\]: expected a string or an object/.test(e.message),
+    );
+    await assert.rejects(
+      kit.predict("sentiment", [{ text: "a", textPair: "b" }]),
+      (e: unknown) => e instanceof ConfigError && /inputs\[0\]: expected a single text/.test(e.message),
+    );
+    const pairs = [
+      { text: "a cat sat", textPair: "a cat was sitting", label: "same" },
+      { text: "it rained", textPair: "the sun shone", label: "different" },
+    ];
     await kit.train({ adapter: "pairs", task: { kind: "classification" }, train: pairs, dev: pairs, out: join(tmp, "pairs"), options: { maxSteps: 1, batchSize: 2 } });
-    await assert.rejects(kit.predict("pairs", ["one text"]), (e: unknown) => e instanceof ConfigError && /inputs\[0\]: expected \{ text, textPair \}: this adapter was trained on text pairs/.test(e.message));
+    await assert.rejects(
+      kit.predict("pairs", ["one text"]),
+      (e: unknown) => e instanceof ConfigError && /inputs\[0\]: expected \{ text, textPair \}: this adapter was trained on text pairs/.test(e.message),
+    );
     assert.equal((await kit.predict("pairs", [{ text: "x", textPair: "y" }])).length, 1);
-    await assert.rejects(kit.train({ adapter: "bad", task: { kind: "regression" }, train: [{ text: "a", label: "high" }], out: join(tmp, "bad") }), (e: unknown) => e instanceof ConfigError && /train\[0\].label: expected a finite number/.test(e.message));
+    await assert.rejects(
+      kit.train({ adapter: "bad", task: { kind: "regression" }, train: [{ text: "a", label: "high" }], out: join(tmp, "bad") }),
+      (e: unknown) => e instanceof ConfigError && /train\[0\].label: expected a finite number/.test(e.message),
+    );
     assert.throws(() => kit.unloadAdapter("nope"), /unknown adapter "nope"/);
     kit.unloadAdapter("pairs");
     assert.ok(!kit.adapters().some((a) => a.name === "pairs"));
@@ -114,7 +152,15 @@ describe("AdapterKit with K-Adapter tasks", () => {
     const litwd = join(DATA, "kadapter/LitWD1Krel/dev.json");
     const loop = { maxTrainExamples: 32, maxSteps: 2, batchSize: 16, maxSeqLength: 64, checkpointEvery: 1000, dataDir: DATA };
     await kit.trainKnowledgeTask({ ...loop, task: "openentity", out: join(tmp, "k-typing"), knowledge: [{ name: "fac", dir: fac.adapterDir }], freezeEncoder: true });
-    await kit.trainKnowledgeTask({ ...loop, task: "tacred", trainFile: litwd, devFile: litwd, out: join(tmp, "k-rel"), knowledge: [{ name: "fac", dir: fac.adapterDir }], freezeEncoder: true });
+    await kit.trainKnowledgeTask({
+      ...loop,
+      task: "tacred",
+      trainFile: litwd,
+      devFile: litwd,
+      out: join(tmp, "k-rel"),
+      knowledge: [{ name: "fac", dir: fac.adapterDir }],
+      freezeEncoder: true,
+    });
     await kit.train({ adapter: "sentiment", task: { source: "glue", name: "SST-2", dataDir: join(DATA, "glue") }, out: join(tmp, "k-sst"), options: quick });
     assert.equal((await kit.loadAdapter("typing", join(tmp, "k-typing/task"))).head, "multilabel");
     assert.equal((await kit.loadAdapter("relation", join(tmp, "k-rel/task"))).head, "classification");
@@ -127,17 +173,33 @@ describe("AdapterKit with K-Adapter tasks", () => {
     const rel = (await kit.predict("relation", [pair]))[0] as ClassificationResult;
     assert.ok(rel.score === Math.max(...Object.values(rel.scores)));
     // one call, one forward: a bottleneck adapter's row and both tasks' rows together match each alone
-    const mixed = await kit.run([{ adapter: "sentiment", input: TEXTS[0] }, { adapter: "typing", input: mention }, { adapter: "relation", input: pair }]);
+    const mixed = await kit.run([
+      { adapter: "sentiment", input: TEXTS[0] },
+      { adapter: "typing", input: mention },
+      { adapter: "relation", input: pair },
+    ]);
     assertClose([mixed[0]], await kit.predict("sentiment", [TEXTS[0]]), "sentiment in a mixed call");
     assertClose([mixed[1]], [typed], "typing in a mixed call");
     assertClose([mixed[2]], [rel], "relation in a mixed call");
 
-    await assert.rejects(kit.predict("typing", ["a plain text"]), (e: unknown) => e instanceof ConfigError && /inputs\[0\]: expected an object \{ text, start, end \}/.test(e.message));
-    await assert.rejects(kit.predict("typing", [{ text: "short", start: 3, end: 9 }]), (e: unknown) => e instanceof ConfigError && /inputs\[0\]: expected 0 <= start < end <= 5/.test(e.message));
-    await assert.rejects(kit.predict("relation", [{ tokens: ["a"], subject: [0, 0], object: [0, 0] }]), (e: unknown) => e instanceof ConfigError && /inputs\[0\]: expected disjoint spans/.test(e.message));
+    await assert.rejects(
+      kit.predict("typing", ["a plain text"]),
+      (e: unknown) => e instanceof ConfigError && /inputs\[0\]: expected an object \{ text, start, end \}/.test(e.message),
+    );
+    await assert.rejects(
+      kit.predict("typing", [{ text: "short", start: 3, end: 9 }]),
+      (e: unknown) => e instanceof ConfigError && /inputs\[0\]: expected 0 <= start < end <= 5/.test(e.message),
+    );
+    await assert.rejects(
+      kit.predict("relation", [{ tokens: ["a"], subject: [0, 0], object: [0, 0] }]),
+      (e: unknown) => e instanceof ConfigError && /inputs\[0\]: expected disjoint spans/.test(e.message),
+    );
     // a task that fine-tuned its own encoder loads only over that encoder
     await kit.trainKnowledgeTask({ ...loop, task: "openentity", out: join(tmp, "k-tuned"), knowledge: [] });
-    await assert.rejects(kit.loadAdapter("tuned", join(tmp, "k-tuned/task")), (e: unknown) => e instanceof ConfigError && /fine-tuned its own encoder; expected the kit's base to be that encoder/.test(e.message));
+    await assert.rejects(
+      kit.loadAdapter("tuned", join(tmp, "k-tuned/task")),
+      (e: unknown) => e instanceof ConfigError && /fine-tuned its own encoder; expected the kit's base to be that encoder/.test(e.message),
+    );
     const tunedKit = await AdapterKit.load(join(tmp, "k-tuned/model"), { log: () => {} });
     assert.equal((await tunedKit.loadAdapter("tuned", join(tmp, "k-tuned/task"))).kind, "k-adapter (no knowledge adapter)");
     assert.equal((await tunedKit.predict("tuned", [mention])).length, 1);
@@ -148,7 +210,11 @@ function assertClose(got: readonly PredictResult[], want: readonly PredictResult
   assert.equal(got.length, want.length, what);
   // the same structure and labels, and every number within 1e-5
   const NUMBER = /-?\d+(\.\d+)?(e[-+]?\d+)?/g;
-  const numbers = (r: PredictResult): number[] => JSON.stringify(r).replace(/"[^"]*"/g, "").match(NUMBER)?.map(Number) ?? [];
+  const numbers = (r: PredictResult): number[] =>
+    JSON.stringify(r)
+      .replace(/"[^"]*"/g, "")
+      .match(NUMBER)
+      ?.map(Number) ?? [];
   const shape = (r: PredictResult): string => JSON.stringify(r, (_, v: unknown) => (typeof v === "number" ? 0 : v));
   got.forEach((g, i) => {
     assert.equal(shape(g), shape(want[i]), `${what}[${i}]`);

@@ -15,11 +15,26 @@ export const DATA = resolve(ROOT, "../shared/data");
 export async function makeStore(dir: string): Promise<AdapterKit> {
   const kit = await AdapterKit.load(MODEL, { log: () => {} });
   const quick = { maxTrainExamples: 64, maxDevExamples: 16, maxSteps: 2, batchSize: 16, maxSeqLength: 48, checkpointEvery: 1000 };
-  const sst = await kit.train({ adapter: "sentiment", task: { source: "glue", name: "SST-2", dataDir: join(DATA, "glue") }, out: join(dir, "runs/sentiment"), options: { ...quick, pooling: "mean" } });
-  const ner = await kit.train({ adapter: "ner", task: { source: "conll", name: "conll", trainFile: join(DATA, "conll2003/train.txt"), devFile: join(DATA, "conll2003/valid.txt") }, out: join(dir, "runs/ner"), options: { ...quick, adapter: "pfeiffer" } });
+  const sst = await kit.train({
+    adapter: "sentiment",
+    task: { source: "glue", name: "SST-2", dataDir: join(DATA, "glue") },
+    out: join(dir, "runs/sentiment"),
+    options: { ...quick, pooling: "mean" },
+  });
+  const ner = await kit.train({
+    adapter: "ner",
+    task: { source: "conll", name: "conll", trainFile: join(DATA, "conll2003/train.txt"), devFile: join(DATA, "conll2003/valid.txt") },
+    out: join(dir, "runs/ner"),
+    options: { ...quick, adapter: "pfeiffer" },
+  });
   const store = join(dir, "store");
   mkdirSync(store, { recursive: true });
-  for (const [name, from] of [["sentiment", sst.adapterDir], ["ner", ner.adapterDir], ["sentiment-b", sst.adapterDir], ["sentiment-c", sst.adapterDir]]) {
+  for (const [name, from] of [
+    ["sentiment", sst.adapterDir],
+    ["ner", ner.adapterDir],
+    ["sentiment-b", sst.adapterDir],
+    ["sentiment-c", sst.adapterDir],
+  ]) {
     cpSync(from, join(store, name), { recursive: true });
   }
   mkdirSync(join(store, "broken"));
@@ -38,18 +53,28 @@ export interface Served {
 export async function serve(args: string[]): Promise<Served> {
   const proc = spawn(process.execPath, [join(ROOT, "dist/src/cli/main.js"), "serve", "--model", MODEL, "--port", "0", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let err = "";
-  proc.stderr?.on("data", (d: Buffer) => { err += d.toString(); });
+  proc.stderr?.on("data", (d: Buffer) => {
+    err += d.toString();
+  });
   proc.stdout?.resume();
   const url = await new Promise<string>((ok, fail) => {
     const timer = setInterval(() => {
       const m = / at (http:\/\/127\.0\.0\.1:\d+);/.exec(err);
-      if (m) { clearInterval(timer); ok(m[1]); }
+      if (m) {
+        clearInterval(timer);
+        ok(m[1]);
+      }
     }, 50);
-    proc.once("exit", (code) => { clearInterval(timer); fail(new Error(`serve exited (${code}) before listening:\n${err}`)); });
+    proc.once("exit", (code) => {
+      clearInterval(timer);
+      fail(new Error(`serve exited (${code}) before listening:\n${err}`));
+    });
   });
   const exited = new Promise<number | null>((ok) => proc.once("exit", (code) => ok(code)));
   return {
-    url, proc, stderr: () => err,
+    url,
+    proc,
+    stderr: () => err,
     stop: async (signal = "SIGTERM") => {
       proc.kill(signal);
       return exited;
@@ -58,22 +83,31 @@ export async function serve(args: string[]): Promise<Served> {
 }
 
 /** POSTs with the path sent exactly as given (fetch would resolve "%2e%2e" and ".." before sending). */
-export function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: { error?: { code: string; message: string } } & Record<string, unknown> }> {
+export function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: { error?: { code: string; message: string } } & Record<string, unknown> }> {
   const u = new URL(url.replace(/\/v1\/.*$/, ""));
   const path = url.slice(u.origin.length);
   const data = typeof body === "string" ? body : JSON.stringify(body);
   return new Promise((ok, fail) => {
-    const req = request({ host: u.hostname, port: u.port, path, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data), ...headers } }, (res) => {
-      let text = "";
-      res.on("data", (d: Buffer) => { text += d.toString(); });
-      res.on("end", () => {
-        try {
-          ok({ status: res.statusCode ?? 0, json: JSON.parse(text) as { error?: { code: string; message: string } } & Record<string, unknown> });
-        } catch {
-          fail(new Error(`expected a JSON body from ${path}, got ${res.statusCode}: ${text.slice(0, 200)}`));
-        }
-      });
-    });
+    const req = request(
+      { host: u.hostname, port: u.port, path, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data), ...headers } },
+      (res) => {
+        let text = "";
+        res.on("data", (d: Buffer) => {
+          text += d.toString();
+        });
+        res.on("end", () => {
+          try {
+            ok({ status: res.statusCode ?? 0, json: JSON.parse(text) as { error?: { code: string; message: string } } & Record<string, unknown> });
+          } catch {
+            fail(new Error(`expected a JSON body from ${path}, got ${res.statusCode}: ${text.slice(0, 200)}`));
+          }
+        });
+      },
+    );
     req.on("error", fail);
     req.end(data);
   });

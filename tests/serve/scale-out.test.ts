@@ -14,11 +14,19 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 const ADAPTERS = ["sentiment", "ner", "sentiment-b", "sentiment-c"];
 const CONCURRENCY = 8;
 
-interface Outcome { status: number; upstream: string; at: number }
+interface Outcome {
+  status: number;
+  upstream: string;
+  at: number;
+}
 
 async function predict(url: string, adapter: string): Promise<Outcome> {
   try {
-    const res = await fetch(`${url}/v1/adapters/${adapter}/predict`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ inputs: ["a film about a film"] }) });
+    const res = await fetch(`${url}/v1/adapters/${adapter}/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ inputs: ["a film about a film"] }),
+    });
     await res.arrayBuffer();
     return { status: res.status, upstream: res.headers.get("x-adapterkit-upstream") ?? "", at: Date.now() };
   } catch {
@@ -56,17 +64,31 @@ it("routes each adapter to one replica, and after a SIGKILL only in-flight reque
     const workers = Array.from({ length: CONCURRENCY }, async (_, w) => {
       for (let i = 0; Date.now() < deadline; i++) outcomes.push(await predict(cluster.url, ADAPTERS[(w + i) % ADAPTERS.length]));
     });
-    setTimeout(() => { killedAt = Date.now(); victim.proc.kill("SIGKILL"); }, 1500);
+    setTimeout(() => {
+      killedAt = Date.now();
+      victim.proc.kill("SIGKILL");
+    }, 1500);
     await Promise.all(workers);
     const failed = outcomes.filter((o) => o.status !== 200);
     const afterKill = outcomes.filter((o) => o.at > killedAt + 500);
     const survivor = cluster.replicas.find((r) => r !== victim)?.url.replace("http://", "") ?? "";
-    console.log(`# ${outcomes.length} requests through nginx; ${failed.length} failed (statuses ${[...new Set(failed.map((f) => f.status))].join(", ") || "-"}); ${afterKill.length} after the kill, all on ${survivor}`);
+    console.log(
+      `# ${outcomes.length} requests through nginx; ${failed.length} failed (statuses ${[...new Set(failed.map((f) => f.status))].join(", ") || "-"}); ${afterKill.length} after the kill, all on ${survivor}`,
+    );
     assert.ok(failed.length <= CONCURRENCY, `at most the ${CONCURRENCY} requests in flight may fail, got ${failed.length}`);
-    assert.ok(failed.every((f) => f.at >= killedAt), "nothing fails before the kill");
+    assert.ok(
+      failed.every((f) => f.at >= killedAt),
+      "nothing fails before the kill",
+    );
     assert.ok(afterKill.length > 20, "traffic continues after the kill");
-    assert.ok(afterKill.every((o) => o.status === 200 && o.upstream === survivor), "every later request is answered by the survivor");
-    assert.ok(afterKill.some((o) => o.upstream === survivor), "the killed replica's adapters now load on the survivor");
+    assert.ok(
+      afterKill.every((o) => o.status === 200 && o.upstream === survivor),
+      "every later request is answered by the survivor",
+    );
+    assert.ok(
+      afterKill.some((o) => o.upstream === survivor),
+      "the killed replica's adapters now load on the survivor",
+    );
   } finally {
     await cluster.stop();
   }

@@ -25,7 +25,21 @@ async function metric(url: string, name: string): Promise<number> {
 describe("adapterkit serve", () => {
   before(async () => {
     kit = await makeStore(tmp);
-    server = await serve(["--adapters", store, "--allow-admin", "--admin-token", "s3cret", "--max-adapters", "3", "--max-inputs", "8", "--max-chars", "200", "--max-body", "20000"]);
+    server = await serve([
+      "--adapters",
+      store,
+      "--allow-admin",
+      "--admin-token",
+      "s3cret",
+      "--max-adapters",
+      "3",
+      "--max-inputs",
+      "8",
+      "--max-chars",
+      "200",
+      "--max-body",
+      "20000",
+    ]);
   });
   after(async () => {
     await server?.stop();
@@ -34,7 +48,7 @@ describe("adapterkit serve", () => {
   it("answers health, readiness, metrics and the OpenAPI document", async () => {
     assert.deepEqual(await (await fetch(`${server.url}/health`)).json(), { status: "ok" });
     assert.deepEqual(await (await fetch(`${server.url}/ready`)).json(), { status: "ready" });
-    const doc = await (await fetch(`${server.url}/openapi.json`)).json() as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     assert.match(doc.openapi, /^3\./);
     for (const path of ["/v1/adapters/{name}/predict", "/v1/predict", "/v1/adapters", "/v1/adapters/{name}", "/health", "/ready", "/metrics"]) assert.ok(path in doc.paths, path);
     assert.match(await (await fetch(`${server.url}/metrics`)).text(), /# TYPE adapterkit_http_requests_total counter/);
@@ -43,18 +57,24 @@ describe("adapterkit serve", () => {
   it("predicts what the library predicts, for one adapter and for several on the same inputs", async () => {
     const one = await post(`${server.url}/v1/adapters/sentiment/predict`, { inputs: TEXTS });
     assert.equal(one.status, 200);
-    const want = await kit.predict("sentiment", TEXTS) as { label: string; score: number }[];
+    const want = (await kit.predict("sentiment", TEXTS)) as { label: string; score: number }[];
     const got = one.json.results as { label: string; score: number }[];
-    got.forEach((r, i) => { assert.equal(r.label, want[i].label); assert.ok(Math.abs(r.score - want[i].score) < 1e-5); });
+    got.forEach((r, i) => {
+      assert.equal(r.label, want[i].label);
+      assert.ok(Math.abs(r.score - want[i].score) < 1e-5);
+    });
     const many = await post(`${server.url}/v1/predict`, { adapters: ["sentiment", "ner"], inputs: TEXTS });
     assert.equal(many.status, 200);
     const results = many.json.results as { sentiment: unknown[]; ner: { text: string; start: number; end: number }[][] };
     assert.equal(results.sentiment.length, 3);
     results.ner.forEach((entities, i) => entities.forEach((x) => assert.equal(TEXTS[i].slice(x.start, x.end), x.text)));
-    const list = await (await fetch(`${server.url}/v1/adapters`)).json() as { adapters: { name: string; loaded: boolean; info: { head: string } | null }[] };
+    const list = (await (await fetch(`${server.url}/v1/adapters`)).json()) as { adapters: { name: string; loaded: boolean; info: { head: string } | null }[] };
     const sentiment = list.adapters.find((a) => a.name === "sentiment");
     assert.ok(sentiment?.loaded && sentiment.info?.head === "classification");
-    assert.ok(list.adapters.some((a) => a.name === "sentiment-c" && !a.loaded), "store adapters are listed before they load");
+    assert.ok(
+      list.adapters.some((a) => a.name === "sentiment-c" && !a.loaded),
+      "store adapters are listed before they load",
+    );
   });
 
   it("gives bad input a JSON error with the right status and keeps serving", async () => {
@@ -68,7 +88,16 @@ describe("adapterkit serve", () => {
       [p("sentiment", { inputs: ["x".repeat(201)] }), 400, /must NOT have more than 200 characters/],
       [p("sentiment", { inputs: ["x"], extra: 1 }), 400, /additional properties/],
       [p("sentiment", { inputs: [{ text: "a", text_pair: "b" }] }), 400, /inputs\[0\]: expected a single text/],
-      [p("sentiment", { inputs: Array(8).fill("y".repeat(190)).map((t, i) => `${t}${i}`), pad: "z".repeat(20000) }), 413, /over 20000 bytes/],
+      [
+        p("sentiment", {
+          inputs: Array(8)
+            .fill("y".repeat(190))
+            .map((t, i) => `${t}${i}`),
+          pad: "z".repeat(20000),
+        }),
+        413,
+        /over 20000 bytes/,
+      ],
       [p("nope", { inputs: ["x"] }), 404, /adapter "nope": no such adapter/],
       [p("%2e%2e", { inputs: ["x"] }), 400, /got "\.\."/],
       [p("..%2F..%2Fetc", { inputs: ["x"] }), 400, /got "\.\.\/\.\.\/etc"/],
@@ -90,10 +119,10 @@ describe("adapterkit serve", () => {
     const loadsBefore = await metric(server.url, "adapterkit_adapter_loads_total");
     const together = await Promise.all(Array.from({ length: 12 }, () => post(`${server.url}/v1/adapters/sentiment-b/predict`, { inputs: ["one"] })));
     assert.ok(together.every((r) => r.status === 200));
-    assert.equal(await metric(server.url, "adapterkit_adapter_loads_total") - loadsBefore, 1, "one load for twelve concurrent requests");
+    assert.equal((await metric(server.url, "adapterkit_adapter_loads_total")) - loadsBefore, 1, "one load for twelve concurrent requests");
     await post(`${server.url}/v1/adapters/sentiment-c/predict`, { inputs: ["two"] });
-    assert.ok(await metric(server.url, "adapterkit_adapters_loaded") <= 3);
-    assert.ok(await metric(server.url, "adapterkit_adapter_evictions_total") >= 1, "four adapters used, three kept");
+    assert.ok((await metric(server.url, "adapterkit_adapters_loaded")) <= 3);
+    assert.ok((await metric(server.url, "adapterkit_adapter_evictions_total")) >= 1, "four adapters used, three kept");
     assert.equal((await post(`${server.url}/v1/adapters/sentiment/predict`, { inputs: ["back"] })).status, 200, "an evicted adapter loads again");
   });
 
@@ -109,7 +138,9 @@ describe("adapterkit serve", () => {
   });
 
   it("answers /health while the model is busy: compute runs off the event loop", async () => {
-    const heavy = Array.from({ length: 40 }, () => post(`${server.url}/v1/predict`, { adapters: ["sentiment", "ner"], inputs: Array(8).fill("a long sentence about a film that goes on and on ".repeat(3)) }));
+    const heavy = Array.from({ length: 40 }, () =>
+      post(`${server.url}/v1/predict`, { adapters: ["sentiment", "ner"], inputs: Array(8).fill("a long sentence about a film that goes on and on ".repeat(3)) }),
+    );
     const order: string[] = [];
     const settled = Promise.all(heavy).then(() => order.push("predictions"));
     await new Promise((r) => setTimeout(r, 20));
@@ -129,7 +160,10 @@ describe("adapterkit serve shutdown", () => {
     const code = await local.stop("SIGTERM");
     const answered = await Promise.allSettled(inflight);
     assert.equal(code, 0, local.stderr());
-    assert.ok(answered.every((r) => r.status === "fulfilled" && r.value.status === 200), JSON.stringify(answered.map((r) => (r.status === "fulfilled" ? r.value : String(r.reason)))));
+    assert.ok(
+      answered.every((r) => r.status === "fulfilled" && r.value.status === 200),
+      JSON.stringify(answered.map((r) => (r.status === "fulfilled" ? r.value : String(r.reason)))),
+    );
     assert.match(local.stderr(), /SIGTERM: finishing what is queued/);
   });
 });

@@ -35,7 +35,9 @@ export async function demo(flags: DemoFlags): Promise<void> {
     throw new ConfigError(`demo: expected SST-2 at ${join(glue, "SST-2/train.tsv")}; hint: pass --data <shared/data folder>`);
   }
   if (!existsSync(join(flags.model, "config.json"))) {
-    throw new ConfigError(`demo: no model at ${flags.model} (config.json missing); hint: the repository ships one in models/mini-bert-uncased, or make it with npm run pretrain:mini`);
+    throw new ConfigError(
+      `demo: no model at ${flags.model} (config.json missing); hint: the repository ships one in models/mini-bert-uncased, or make it with npm run pretrain:mini`,
+    );
   }
   // mean pooling: the mini BERT's [CLS] state barely differs between sentences (measured; see the README).
   // lr 3e-4, the best rate for Houlsby m = 64 in experiment:houlsby; at 1e-3 the loss stayed at chance on the
@@ -43,20 +45,33 @@ export async function demo(flags: DemoFlags): Promise<void> {
   log(`demo: a Houlsby adapter (m = 64) on ${flags.examples} SST-2 sentences, over the mini BERT in ${flags.model}, classifier on mean-pooled tokens`);
   const kit = await openKit(flags.model);
   await trainWithProgress(kit, {
-    adapter: "sentiment", task: { source: "glue", name: "SST-2", dataDir: glue }, out: join(flags.out, "run"),
+    adapter: "sentiment",
+    task: { source: "glue", name: "SST-2", dataDir: glue },
+    out: join(flags.out, "run"),
     options: {
-      mode: "adapters", adapter: "houlsby", pooling: "mean", lr: 3e-4, epochs: 1, batchSize: 32, maxSeqLength: 64, seed: 42,
-      checkpointEvery: 100, maxTrainExamples: flags.examples, evalEvery: 100,
+      mode: "adapters",
+      adapter: "houlsby",
+      pooling: "mean",
+      lr: 3e-4,
+      epochs: 1,
+      batchSize: 32,
+      maxSeqLength: 64,
+      seed: 42,
+      checkpointEvery: 100,
+      maxTrainExamples: flags.examples,
+      evalEvery: 100,
     },
   });
   // the trained adapter is live in the kit: predict through the library, as an application would
-  const results = await kit.predict("sentiment", SENTENCES) as ClassificationResult[];
+  const results = (await kit.predict("sentiment", SENTENCES)) as ClassificationResult[];
   console.log("predictions (kit.predict):");
   SENTENCES.forEach((text, i) => console.log(`  ${results[i].label === "1" ? "positive" : "negative"} ${results[i].score.toFixed(2)}  ${text}`));
 }
 
 export function registerDemo(program: Command): void {
-  program.command("demo").description("train an adapter on shipped real data (SST-2) in under a minute, report dev accuracy, and predict")
+  program
+    .command("demo")
+    .description("train an adapter on shipped real data (SST-2) in under a minute, report dev accuracy, and predict")
     .option("--out <dir>", "where the checkpoints, adapter, metrics and report go", "runs/demo")
     .option("--data <dir>", "the shared data folder", defaultDataDir())
     .option("--model <dir>", "the base model", shippedModelDir())

@@ -22,7 +22,9 @@ export async function info(flags: InfoFlags): Promise<void> {
   if (flags.adapterDir) {
     const a = await readAdapterFolderInfo(flags.adapterDir);
     const shape = a.bottleneckSize !== null ? `${a.kind}, m = ${a.bottleneckSize}` : a.kind;
-    console.log(`adapter "${a.name}" (${shape}) for ${a.modelType ?? "?"} hidden ${a.hiddenSize ?? "?"}: ${fmt(a.parameters)} parameters (${(a.bytes / 1e6).toFixed(2)} MB as float32), LayerNorms and head included; head ${a.head} over ${a.labels.length} label(s): ${a.labels.slice(0, 10).join(", ")}${a.labels.length > 10 ? ", ..." : ""}`);
+    console.log(
+      `adapter "${a.name}" (${shape}) for ${a.modelType ?? "?"} hidden ${a.hiddenSize ?? "?"}: ${fmt(a.parameters)} parameters (${(a.bytes / 1e6).toFixed(2)} MB as float32), LayerNorms and head included; head ${a.head} over ${a.labels.length} label(s): ${a.labels.slice(0, 10).join(", ")}${a.labels.length > 10 ? ", ..." : ""}`,
+    );
     return;
   }
   if (!flags.model) throw new ConfigError("info: expected --model <dir> (a model's table) or --adapter-dir <dir> (a saved adapter), got neither");
@@ -30,7 +32,10 @@ export async function info(flags: InfoFlags): Promise<void> {
   const c = kit.config;
   console.log(`${c.modelType}: ${c.numLayers} layers, hidden ${c.hiddenSize}, ${c.numHeads} heads, FFN ${c.intermediateSize}, vocab ${c.vocabSize}`);
   console.log(`mode            total        trainable    adapter      (head over ${flags.labels} labels)`);
-  const head = headConfig("classification", Array.from({ length: flags.labels }, (_, i) => String(i)));
+  const head = headConfig(
+    "classification",
+    Array.from({ length: flags.labels }, (_, i) => String(i)),
+  );
   for (const preset of ["houlsby", "pfeiffer"] as const) {
     for (const mode of TRAIN_MODES) {
       if (mode !== "adapters" && preset === "pfeiffer") continue;
@@ -41,14 +46,18 @@ export async function info(flags: InfoFlags): Promise<void> {
       const counts = countParameters(groups);
       const pct = (n: number): string => `(${((100 * n) / counts.total).toFixed(2)}%)`;
       const label = mode === "adapters" ? preset : mode;
-      console.log(`${label.padEnd(15)} ${fmt(counts.total).padEnd(12)} ${`${fmt(counts.trainable)} ${pct(counts.trainable)}`.padEnd(22)} ${counts.adapter ? `${fmt(counts.adapter)} ${pct(counts.adapter)}` : "-"}`);
+      console.log(
+        `${label.padEnd(15)} ${fmt(counts.total).padEnd(12)} ${`${fmt(counts.trainable)} ${pct(counts.trainable)}`.padEnd(22)} ${counts.adapter ? `${fmt(counts.adapter)} ${pct(counts.adapter)}` : "-"}`,
+      );
       for (const t of kit.base.parameters()) t.requiresGrad = false; // applyTrainMode marked the base for full/top-layers: the table only counts
     }
   }
 }
 
 export function registerInfo(program: Command): void {
-  program.command("info").description("parameter counts: total, trainable and adapter, per training mode; or a saved adapter's")
+  program
+    .command("info")
+    .description("parameter counts: total, trainable and adapter, per training mode; or a saved adapter's")
     .option("--model <dir>", "model directory")
     .option("--adapter-dir <dir>", "describe this saved adapter instead (no model needed)")
     .option("--adapter-size <m>", "bottleneck size for the table (default 64)", integer("adapter-size"))

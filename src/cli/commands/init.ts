@@ -5,7 +5,9 @@ import { writeInitialisedModel, type InitOptions } from "../../models/index.js";
 import { integer, log } from "../setup.js";
 
 export function registerInit(program: Command): void {
-  program.command("init").description("write a freshly initialised BERT as a Hugging Face model directory")
+  program
+    .command("init")
+    .description("write a freshly initialised BERT as a Hugging Face model directory")
     .requiredOption("--out <dir>", "model directory to create")
     .requiredOption("--vocab <vocab.txt>", "WordPiece vocabulary (e.g. ../shared/data/vocab/bert-base-uncased/vocab.txt)")
     .option("--layers <n>", "transformer layers", integer("layers"), 4)

@@ -35,7 +35,9 @@ interface KnowledgePretrainFlags {
 
 export function registerKAdapter(program: Command): void {
   const kadapter = program.command("kadapter").description("K-Adapter: knowledge adapters beside a frozen model");
-  addKnowledgeLoopOptions(kadapter.command("pretrain").description("pretrain a knowledge adapter (model frozen) on relation classification (factual) or dependency heads (linguistic)"))
+  addKnowledgeLoopOptions(
+    kadapter.command("pretrain").description("pretrain a knowledge adapter (model frozen) on relation classification (factual) or dependency heads (linguistic)"),
+  )
     .requiredOption("--task <task>", "relation (TACRED-format JSON; default LitWD1Krel with a held-out fifth) or dependency (a UD treebank folder; default en-ewt)")
     .option("--adapter-hidden <n>", "adapter width d_a (default half the model's hidden size; the reference: 768 for RoBERTa-large)", integer("adapter-hidden"))
     .option("--adapter-heads <n>", "attention heads inside the adapter (default half the model's)", integer("adapter-heads"))

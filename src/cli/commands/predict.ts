@@ -30,7 +30,9 @@ export async function predict(flags: PredictFlags): Promise<void> {
   const { name } = await kit.loadAdapter("predict", flags.adapterDir);
   const inputs = rows.examples.map((x) => (x.textB === undefined ? x.textA : { text: x.textA, textPair: x.textB }));
   const results = await kit.predict(name, inputs, {
-    maxSeqLength: flags.maxSeqLength, maxBatchTokens: flags.batchTokens, inputName: (i) => `${rows.file}:${rows.examples[i].line}`,
+    maxSeqLength: flags.maxSeqLength,
+    maxBatchTokens: flags.batchTokens,
+    inputName: (i) => `${rows.file}:${rows.examples[i].line}`,
   });
   const lines = results.map((result, i) => {
     const row = rows.examples[i];
@@ -42,7 +44,9 @@ export async function predict(flags: PredictFlags): Promise<void> {
 }
 
 export function registerPredict(program: Command): void {
-  program.command("predict").description("run a saved adapter over a TSV/CSV/JSONL file (any head kind, tagging included); writes JSONL")
+  program
+    .command("predict")
+    .description("run a saved adapter over a TSV/CSV/JSONL file (any head kind, tagging included); writes JSONL")
     .requiredOption("--model <dir>", "the base model directory the adapter was trained on")
     .requiredOption("--adapter-dir <dir>", "the adapter folder")
     .requiredOption("--input <file>", "rows to label")

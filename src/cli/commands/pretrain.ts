@@ -9,12 +9,23 @@ import { Engine, type Tensor } from "../../autograd/index.js";
 import { ConfigError } from "../../errors.js";
 import { readCheckpointDir, toFloat32, writeFileAtomic, writeFilesAtomic, type TensorRecord } from "../../io/index.js";
 import { backendChoiceFromEnv, loadBackend } from "../../kernels/index.js";
+import { BertModel, fromHfConfig, hfModelFiles, mapCheckpoint, MaskedLmHead, maskedLmHfName, NextSentenceHead, nextSentenceHfName, type BertConfig } from "../../models/index.js";
 import {
-  BertModel, fromHfConfig, hfModelFiles, mapCheckpoint, MaskedLmHead, maskedLmHfName, NextSentenceHead, nextSentenceHfName, type BertConfig,
-} from "../../models/index.js";
-import {
-  defaultCorpus, fillSinusoidalPositions, maskHeldOut, maskingVocab, modelCard, readCorpusSource, readWikiText, reportPage, runPretraining, sourceFiles,
-  TokenStream, type CorpusSource, type PackedSequences, type PretrainConfig, type PretrainSummary,
+  defaultCorpus,
+  fillSinusoidalPositions,
+  maskHeldOut,
+  maskingVocab,
+  modelCard,
+  readCorpusSource,
+  readWikiText,
+  reportPage,
+  runPretraining,
+  sourceFiles,
+  TokenStream,
+  type CorpusSource,
+  type PackedSequences,
+  type PretrainConfig,
+  type PretrainSummary,
 } from "../../pretrain/index.js";
 import { Rng } from "../../rng.js";
 import { fromVocabFile, type Tokenizer } from "../../tokenize/index.js";
@@ -59,8 +70,29 @@ interface PretrainFlags {
 
 // Settings that change what is computed: a resumed run must use the same ones.
 const FIXED_KEYS = [
-  "layers", "hidden", "heads", "intermediate", "maxPositions", "seqLength", "batchSize", "gradAccumulation", "steps", "lr", "warmupSteps",
-  "weightDecay", "beta2", "dropout", "maskProbability", "wholeWordMask", "seed", "text", "taskTextWeight", "vocab", "initFrom", "positionInit", "nextSentence",
+  "layers",
+  "hidden",
+  "heads",
+  "intermediate",
+  "maxPositions",
+  "seqLength",
+  "batchSize",
+  "gradAccumulation",
+  "steps",
+  "lr",
+  "warmupSteps",
+  "weightDecay",
+  "beta2",
+  "dropout",
+  "maskProbability",
+  "wholeWordMask",
+  "seed",
+  "text",
+  "taskTextWeight",
+  "vocab",
+  "initFrom",
+  "positionInit",
+  "nextSentence",
 ] as const;
 
 export async function pretrain(flags: PretrainFlags): Promise<void> {
@@ -80,9 +112,15 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
   const heldOut = maskHeldOut(packHeldOut(heldOutPath, flags, tokenizer), flags.batchSize, vocab, masking, flags.nextSentence);
 
   const hfConfig = {
-    model_type: "bert", vocab_size: tokenizer.vocabSize, hidden_size: flags.hidden, num_hidden_layers: flags.layers,
-    num_attention_heads: flags.heads, intermediate_size: flags.intermediate ?? 4 * flags.hidden, max_position_embeddings: flags.maxPositions,
-    type_vocab_size: 2, hidden_act: "gelu",
+    model_type: "bert",
+    vocab_size: tokenizer.vocabSize,
+    hidden_size: flags.hidden,
+    num_hidden_layers: flags.layers,
+    num_attention_heads: flags.heads,
+    intermediate_size: flags.intermediate ?? 4 * flags.hidden,
+    max_position_embeddings: flags.maxPositions,
+    type_vocab_size: 2,
+    hidden_act: "gelu",
   };
   const trainingConfig = fromHfConfig({ ...hfConfig, hidden_dropout_prob: flags.dropout, attention_probs_dropout_prob: flags.dropout }, "pretrain");
   const shippedConfig = fromHfConfig(hfConfig, "pretrain");
@@ -96,15 +134,27 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
   if (flags.positionInit !== undefined) fillSinusoidalPositions(model.embeddings.position.weight, flags.positionInit);
   // masked LM alone leaves the pooler unused: leaving it out then spares its optimizer state
   const trainable = [
-    ...model.namedParameters().filter(([n]) => nextSentence || !n.startsWith("pooler.")), ...head.namedParameters("mlm."), ...(nextSentence?.namedParameters("nsp.") ?? []),
+    ...model.namedParameters().filter(([n]) => nextSentence || !n.startsWith("pooler.")),
+    ...head.namedParameters("mlm."),
+    ...(nextSentence?.namedParameters("nsp.") ?? []),
   ];
   const parameters = [model, head, ...(nextSentence ? [nextSentence] : [])].reduce((n, m) => n + m.namedParameters().reduce((k, [, t]) => k + t.size, 0), 0);
   log(`model: ${flags.layers} layers, hidden ${flags.hidden}, ${flags.heads} heads, ${parameters.toLocaleString("en")} parameters; kernels: ${backend.name}`);
 
   const config: PretrainConfig = {
-    batchSize: flags.batchSize, gradAccumulation: flags.gradAccumulation, totalSteps: flags.steps, lr: flags.lr, warmupSteps: flags.warmupSteps,
-    weightDecay: flags.weightDecay, beta2: flags.beta2, clipNorm: 1.0, seed: flags.seed, masking, evalEverySteps: flags.evalEvery,
-    checkpointEveryMinutes: flags.checkpointMinutes, maxMinutes: flags.maxMinutes ?? null,
+    batchSize: flags.batchSize,
+    gradAccumulation: flags.gradAccumulation,
+    totalSteps: flags.steps,
+    lr: flags.lr,
+    warmupSteps: flags.warmupSteps,
+    weightDecay: flags.weightDecay,
+    beta2: flags.beta2,
+    clipNorm: 1.0,
+    seed: flags.seed,
+    masking,
+    evalEverySteps: flags.evalEvery,
+    checkpointEveryMinutes: flags.checkpointMinutes,
+    maxMinutes: flags.maxMinutes ?? null,
     stopAtStep: flags.stopAt ?? null,
   };
   let stopRequested = false;
@@ -119,7 +169,16 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
   const progress = new Progress("pretrain");
   let progressStarted = false;
   const result = await runPretraining({
-    engine, model, head, nextSentence, trainable, train, heldOut, vocab, config, checkpointDir,
+    engine,
+    model,
+    head,
+    nextSentence,
+    trainable,
+    train,
+    heldOut,
+    vocab,
+    config,
+    checkpointDir,
     shouldStop: () => stopRequested,
     events: {
       onStep: (s) => {
@@ -127,8 +186,12 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
         progressStarted = true;
         progress.update({ step: s.step, total: s.totalSteps, loss: s.loss, lr: s.lr, tokens: s.tokens });
       },
-      onEval: (e) => progress.log(`step ${e.step}: held-out masked-token accuracy ${(100 * e.accuracy).toFixed(2)}%, loss ${e.loss.toFixed(4)}${
-        e.nextSentenceAccuracy === undefined ? "" : `; next-sentence accuracy ${(100 * e.nextSentenceAccuracy).toFixed(1)}%`}`),
+      onEval: (e) =>
+        progress.log(
+          `step ${e.step}: held-out masked-token accuracy ${(100 * e.accuracy).toFixed(2)}%, loss ${e.loss.toFixed(4)}${
+            e.nextSentenceAccuracy === undefined ? "" : `; next-sentence accuracy ${(100 * e.nextSentenceAccuracy).toFixed(1)}%`
+          }`,
+        ),
     },
   });
   progress.stop();
@@ -137,11 +200,30 @@ export async function pretrain(flags: PretrainFlags): Promise<void> {
 
   const summary: PretrainSummary = {
     name: flags.name,
-    architecture: { layers: flags.layers, hidden: flags.hidden, heads: flags.heads, intermediate: shippedConfig.intermediateSize, vocab: tokenizer.vocabSize, maxPositions: flags.maxPositions },
-    parameters, seqLength: flags.seqLength, config, corpus,
-    heldOut: { file: displayPath(heldOutPath, flags.data), sequences: heldOut.reduce((n, b) => n + b.input.batchSize, 0), maskedTokens: heldOut.reduce((n, b) => n + b.labels.length, 0) },
-    history: result.history, stepsDone: result.position.step, storage: "F16",
-    command: `adapterkit ${process.argv.slice(2).join(" ")}`, startedFrom, positionInit: flags.positionInit ?? null, nextSentence: flags.nextSentence,
+    architecture: {
+      layers: flags.layers,
+      hidden: flags.hidden,
+      heads: flags.heads,
+      intermediate: shippedConfig.intermediateSize,
+      vocab: tokenizer.vocabSize,
+      maxPositions: flags.maxPositions,
+    },
+    parameters,
+    seqLength: flags.seqLength,
+    config,
+    corpus,
+    heldOut: {
+      file: displayPath(heldOutPath, flags.data),
+      sequences: heldOut.reduce((n, b) => n + b.input.batchSize, 0),
+      maskedTokens: heldOut.reduce((n, b) => n + b.labels.length, 0),
+    },
+    history: result.history,
+    stepsDone: result.position.step,
+    storage: "F16",
+    command: `adapterkit ${process.argv.slice(2).join(" ")}`,
+    startedFrom,
+    positionInit: flags.positionInit ?? null,
+    nextSentence: flags.nextSentence,
   };
   await exportModel(flags.out, model, heads, shippedConfig, vocabPath, summary);
   log(`${result.finished ? "finished" : "stopped"} at step ${result.position.step} of ${flags.steps}; wrote ${flags.out} (resume with the same command)`);
@@ -157,11 +239,15 @@ function packCorpus(flags: PretrainFlags, tokenizer: Tokenizer): { train: Packed
     const before = stream.tokenCount;
     const documents = readCorpusSource(source);
     for (let copy = 0; copy < (source.repeat ?? 1); copy++) for (const document of documents) stream.addDocument(document);
-    const files = sourceFiles(source).map((f) => displayPath(f, flags.data)).join(" + ");
+    const files = sourceFiles(source)
+      .map((f) => displayPath(f, flags.data))
+      .join(" + ");
     corpus.push({ file: source.repeat ? `${files} (x${source.repeat})` : files, tokens: stream.tokenCount - before });
   }
   const train = stream.pack(flags.seqLength - 2);
-  log(`corpus: ${sources.length} sources, ${stream.tokenCount.toLocaleString("en")} tokens -> ${train.count.toLocaleString("en")} sequences of ${flags.seqLength} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  log(
+    `corpus: ${sources.length} sources, ${stream.tokenCount.toLocaleString("en")} tokens -> ${train.count.toLocaleString("en")} sequences of ${flags.seqLength} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
   return { train, corpus };
 }
 
@@ -242,7 +328,9 @@ async function checkSameSettings(checkpointDir: string, flags: PretrainFlags): P
     const same = (x: unknown, y: unknown): boolean => JSON.stringify(x ?? false) === JSON.stringify(y ?? false); // a setting added later reads as off
     const changed = FIXED_KEYS.filter((k) => !same(before[k], settings[k]));
     if (changed.length) {
-      throw new ConfigError(`pretrain: ${checkpointDir} holds a run with other settings (${changed.map((k) => `${k}: ${JSON.stringify(before[k])} -> ${JSON.stringify(settings[k])}`).join(", ")}); hint: use the same flags to resume, or another --checkpoint-dir`);
+      throw new ConfigError(
+        `pretrain: ${checkpointDir} holds a run with other settings (${changed.map((k) => `${k}: ${JSON.stringify(before[k])} -> ${JSON.stringify(settings[k])}`).join(", ")}); hint: use the same flags to resume, or another --checkpoint-dir`,
+      );
     }
     return;
   }
@@ -251,7 +339,9 @@ async function checkSameSettings(checkpointDir: string, flags: PretrainFlags): P
 }
 
 export function registerPretrain(program: Command): void {
-  program.command("pretrain").description("pretrain a BERT from scratch with masked-language modelling (resumable; run the same command again to continue)")
+  program
+    .command("pretrain")
+    .description("pretrain a BERT from scratch with masked-language modelling (resumable; run the same command again to continue)")
     .requiredOption("--out <dir>", "model directory to write (Hugging Face layout, F16 weights, model card)")
     .option("--checkpoint-dir <dir>", "checkpoints for resume (default <out>-checkpoints)")
     .option("--data <dir>", "the shared data folder: corpus, vocab and held-out text", defaultDataDir())

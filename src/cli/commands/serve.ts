@@ -32,7 +32,9 @@ function namedAdapter(value: string, previous: string[]): string[] {
 }
 
 export function registerServe(program: Command): void {
-  program.command("serve").description("serve many adapters over one base model over HTTP, batching requests across adapters")
+  program
+    .command("serve")
+    .description("serve many adapters over one base model over HTTP, batching requests across adapters")
     .requiredOption("--model <dir>", "the base model directory")
     .option("--adapters <dir>", "the adapter store: a folder of adapter folders (the folder name is the adapter name)")
     .option("--adapter <name=dir>", "one more adapter by name (repeatable)", namedAdapter, [])
@@ -52,23 +54,47 @@ export function registerServe(program: Command): void {
     .option("--lowercase", "lowercase text (a vocab.txt model without tokenizer_config.json)")
     .action(async (flags: ServeFlags) => {
       if (!BATCHING_MODES.includes(flags.batching)) throw new ConfigError(`--batching: expected one of ${BATCHING_MODES.join(", ")}, got "${flags.batching}"`);
-      for (const [name, value] of [["max-adapters", flags.maxAdapters], ["max-batch-tokens", flags.maxBatchTokens], ["max-inputs", flags.maxInputs], ["max-chars", flags.maxChars], ["max-body", flags.maxBody]] as const) {
+      for (const [name, value] of [
+        ["max-adapters", flags.maxAdapters],
+        ["max-batch-tokens", flags.maxBatchTokens],
+        ["max-inputs", flags.maxInputs],
+        ["max-chars", flags.maxChars],
+        ["max-body", flags.maxBody],
+      ] as const) {
         if (value < 1) throw new ConfigError(`--${name}: expected at least 1, got ${value}`);
       }
       if (!flags.adapters && flags.adapter.length === 0) log("serve: no --adapters store and no --adapter; only the routes that need none will answer");
       const named = new Map(flags.adapter.map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
       const server = await startServer({
-        modelDir: flags.model, store: flags.adapters ?? null, named, host: flags.host, port: flags.port, backend: backendChoiceFromEnv(process.env.ADAPTERKIT_BACKEND),
-        lowercase: flags.lowercase, maxAdapters: flags.maxAdapters, maxWaitMs: flags.maxWaitMs, maxBatchTokens: flags.maxBatchTokens, maxSeqLength: flags.maxSeqLength,
-        batching: flags.batching, maxInputs: flags.maxInputs, maxChars: flags.maxChars, maxBody: flags.maxBody, allowAdmin: flags.allowAdmin,
-        adminToken: flags.adminToken ?? null, logger: flags.logRequests, log,
+        modelDir: flags.model,
+        store: flags.adapters ?? null,
+        named,
+        host: flags.host,
+        port: flags.port,
+        backend: backendChoiceFromEnv(process.env.ADAPTERKIT_BACKEND),
+        lowercase: flags.lowercase,
+        maxAdapters: flags.maxAdapters,
+        maxWaitMs: flags.maxWaitMs,
+        maxBatchTokens: flags.maxBatchTokens,
+        maxSeqLength: flags.maxSeqLength,
+        batching: flags.batching,
+        maxInputs: flags.maxInputs,
+        maxChars: flags.maxChars,
+        maxBody: flags.maxBody,
+        allowAdmin: flags.allowAdmin,
+        adminToken: flags.adminToken ?? null,
+        logger: flags.logRequests,
+        log,
       });
       const stop = (signal: string): void => {
         log(`serve: ${signal}: finishing what is queued, then exiting`);
-        server.close().then(() => process.exit(0), (err: unknown) => {
-          log(`serve: shutdown failed: ${String(err)}`);
-          process.exit(1);
-        });
+        server.close().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            log(`serve: shutdown failed: ${String(err)}`);
+            process.exit(1);
+          },
+        );
       };
       process.once("SIGTERM", () => stop("SIGTERM"));
       process.once("SIGINT", () => stop("SIGINT"));

@@ -55,11 +55,27 @@ export async function train(flags: TrainFlags): Promise<TrainSummary | null> {
   if (taskName === "openentity" || taskName === "tacred") {
     const kit = await openKit(flags.model, { lowercase: flags.lowercase, strict: flags.strict });
     await runKnowledgeTask(kit, {
-      task: taskName, out: flags.out, dataDir: flags.data ?? defaultDataDir(), trainFile: flags.trainFile, devFile: flags.devFile,
-      lr: flags.lr, epochs: flags.epochs, batchSize: flags.batchSize, maxSeqLength: flags.maxSeqLength, warmupProportion: flags.warmupProportion,
-      weightDecay: flags.weightDecay, seed: flags.seed, evalEvery: flags.evalEvery, checkpointEvery: flags.checkpointEvery,
-      maxTrainExamples: flags.maxTrainExamples, maxSteps: flags.maxSteps, resume: flags.resume,
-      knowledge: parseKnowledge(flags.knowledge ?? ""), fusion: flags.fusion, freezeEncoder: flags.freezeEncoder, trainAdapters: flags.trainAdapters,
+      task: taskName,
+      out: flags.out,
+      dataDir: flags.data ?? defaultDataDir(),
+      trainFile: flags.trainFile,
+      devFile: flags.devFile,
+      lr: flags.lr,
+      epochs: flags.epochs,
+      batchSize: flags.batchSize,
+      maxSeqLength: flags.maxSeqLength,
+      warmupProportion: flags.warmupProportion,
+      weightDecay: flags.weightDecay,
+      seed: flags.seed,
+      evalEvery: flags.evalEvery,
+      checkpointEvery: flags.checkpointEvery,
+      maxTrainExamples: flags.maxTrainExamples,
+      maxSteps: flags.maxSteps,
+      resume: flags.resume,
+      knowledge: parseKnowledge(flags.knowledge ?? ""),
+      fusion: flags.fusion,
+      freezeEncoder: flags.freezeEncoder,
+      trainAdapters: flags.trainAdapters,
     });
     return null;
   }
@@ -72,19 +88,45 @@ export async function train(flags: TrainFlags): Promise<TrainSummary | null> {
     task: spec,
     out: flags.out,
     options: {
-      mode: flags.mode, adapter: flags.adapter, adapterSize: flags.adapterSize, reductionFactor: flags.reductionFactor,
-      adapterActivation: flags.adapterActivation, initScale: flags.initScale, leaveOut: flags.leaveOut, pooling: flags.pooling,
-      topLayers: flags.topLayers, lr: flags.lr, epochs: flags.epochs, batchSize: flags.batchSize, gradAccumulation: flags.gradAccumulation,
-      maxSeqLength: flags.maxSeqLength, warmupProportion: flags.warmupProportion, weightDecay: flags.weightDecay, layerDecay: flags.layerDecay,
-      optimizer: flags.optimizer, schedule: flags.schedule, seed: flags.seed, evalEvery: flags.evalEvery, checkpointEvery: flags.checkpointEvery,
-      maxTrainExamples: flags.maxTrainExamples, maxDevExamples: flags.maxDevExamples, maxSteps: flags.maxSteps, resume: flags.resume,
+      mode: flags.mode,
+      adapter: flags.adapter,
+      adapterSize: flags.adapterSize,
+      reductionFactor: flags.reductionFactor,
+      adapterActivation: flags.adapterActivation,
+      initScale: flags.initScale,
+      leaveOut: flags.leaveOut,
+      pooling: flags.pooling,
+      topLayers: flags.topLayers,
+      lr: flags.lr,
+      epochs: flags.epochs,
+      batchSize: flags.batchSize,
+      gradAccumulation: flags.gradAccumulation,
+      maxSeqLength: flags.maxSeqLength,
+      warmupProportion: flags.warmupProportion,
+      weightDecay: flags.weightDecay,
+      layerDecay: flags.layerDecay,
+      optimizer: flags.optimizer,
+      schedule: flags.schedule,
+      seed: flags.seed,
+      evalEvery: flags.evalEvery,
+      checkpointEvery: flags.checkpointEvery,
+      maxTrainExamples: flags.maxTrainExamples,
+      maxDevExamples: flags.maxDevExamples,
+      maxSteps: flags.maxSteps,
+      resume: flags.resume,
     },
   });
   return summary;
 }
 
 export function registerTrain(program: Command): void {
-  addKnowledgeOptions(addTaskOptions(program.command("train").description("train an adapter (or a head, LayerNorms, or the whole model) on a task; with K-Adapter tasks (openentity, tacred), a model with knowledge adapters")))
+  addKnowledgeOptions(
+    addTaskOptions(
+      program
+        .command("train")
+        .description("train an adapter (or a head, LayerNorms, or the whole model) on a task; with K-Adapter tasks (openentity, tacred), a model with knowledge adapters"),
+    ),
+  )
     .requiredOption("--model <dir>", "pretrained model directory (Hugging Face or Google TF checkpoint)")
     .option("--out <dir>", "output folder (adapter/, checkpoints/, metrics.json, report.html)", "runs/latest")
     .option("--adapter <preset>", "houlsby (two per layer, as adapter-bert) or pfeiffer (one, after the FFN)", "houlsby")
@@ -117,5 +159,7 @@ export function registerTrain(program: Command): void {
     .option("--lowercase", "lowercase text (a vocab.txt model without tokenizer_config.json)")
     .option("--no-lowercase", "keep case (a cased vocab.txt model)")
     .option("--strict", "refuse checkpoint tensors that are not encoder weights")
-    .action(async (flags: TrainFlags) => { await train(flags); });
+    .action(async (flags: TrainFlags) => {
+      await train(flags);
+    });
 }

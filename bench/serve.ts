@@ -70,12 +70,18 @@ async function metricSum(url: string, name: string): Promise<number> {
   return Number(text.split("\n").find((l) => l.startsWith(`${name} `))?.split(" ").at(-1) ?? Number.NaN);
 }
 
-interface Row { model: string; mode: string; adapters: number; sps: number; p50: number; p95: number; p99: number; errors: number; calls: number; rows: number; tokens: number }
+interface Row { model: string; mode: string; adapters: number; sps: number; p50: number; p95: number; p99: number; errors: number; healthMax: number; calls: number; rows: number; tokens: number }
 
-async function load(url: string, adapters: number, seconds: number): Promise<{ sps: number; p50: number; p95: number; p99: number; errors: number }> {
+async function load(url: string, adapters: number, seconds: number): Promise<{ sps: number; p50: number; p95: number; p99: number; errors: number; healthMax: number }> {
   const rng = new Rng(adapters);
   const latencies: number[] = [];
   let errors = 0;
+  // /health every 250 ms while the model is saturated: how long the event loop makes it wait
+  const health: number[] = [];
+  const probe = setInterval(() => {
+    const start = performance.now();
+    void fetch(`${url}/health`).then(async (res) => { await res.arrayBuffer(); health.push(performance.now() - start); });
+  }, 250);
   const options: autocannon.Options = {
     url, connections: CONNECTIONS, duration: seconds,
     requests: [{
@@ -90,8 +96,12 @@ async function load(url: string, adapters: number, seconds: number): Promise<{ s
       else errors++;
     });
   });
+  clearInterval(probe);
   latencies.sort((a, b) => a - b);
-  return { sps: latencies.length / result.duration, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), errors: errors + result.errors };
+  return {
+    sps: latencies.length / result.duration, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), errors: errors + result.errors,
+    healthMax: Math.max(...health),
+  };
 }
 
 /** One request per adapter, 16 at a time, so every adapter is in memory before a measurement. */
@@ -160,10 +170,10 @@ for (const plan of MODELS.filter((m) => !only || m.id === only)) {
 }
 
 console.log(`bench:serve — ${new Date().toISOString().slice(0, 10)}, loopback, autocannon ${CONNECTIONS} connections, one SST-2 dev sentence per request, adapter uniform per request`);
-console.log("model      batching  adapters  sentences/s   p50 ms  p95 ms  p99 ms  errors  requests/batch  rows, tokens/forward");
+console.log("model      batching  adapters  sentences/s   p50 ms  p95 ms  p99 ms  errors  /health max ms  requests/batch  rows, tokens/forward");
 for (const r of results) {
   const ms = (x: number): string => x.toFixed(0).padStart(6);
-  console.log(`${r.model.padEnd(10)} ${r.mode.padEnd(9)} ${String(r.adapters).padStart(8)}  ${r.sps.toFixed(1).padStart(11)}  ${ms(r.p50)}  ${ms(r.p95)}  ${ms(r.p99)}  ${String(r.errors).padStart(6)}  ${r.calls.toFixed(1).padStart(14)}  ${r.rows.toFixed(1)}, ${r.tokens.toFixed(0)}`);
+  console.log(`${r.model.padEnd(10)} ${r.mode.padEnd(9)} ${String(r.adapters).padStart(8)}  ${r.sps.toFixed(1).padStart(11)}  ${ms(r.p50)}  ${ms(r.p95)}  ${ms(r.p99)}  ${String(r.errors).padStart(6)}  ${r.healthMax.toFixed(1).padStart(14)}  ${r.calls.toFixed(1).padStart(14)}  ${r.rows.toFixed(1)}, ${r.tokens.toFixed(0)}`);
 }
 for (const [model, ceiling] of ceilings) {
   const at = (mode: string, n: number): Row | undefined => results.find((r) => r.model === model && r.mode === mode && r.adapters === n);

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Engine } from "../autograd/index.js";
 import { formatShape } from "../dtype.js";
 import { ConfigError, FormatError } from "../errors.js";
-import { fromHubHeadName, headHubConfig, parseHeadHubConfig, toHubHeadName } from "../heads/index.js";
+import { fromHubHeadName, headHubConfig, hubLayers, parseHeadHubConfig, toHubHeadName } from "../heads/index.js";
 import { encodeSafetensors, readJson, readSafetensors, toFloat32, writeFilesAtomic, type FileContents, type TensorRecord } from "../io/index.js";
 import { hfName, type BertModel } from "../models/index.js";
 import { Rng } from "../rng.js";
@@ -45,7 +45,7 @@ export async function saveAdapter(dir: string, adapter: Adapter, base: { modelTy
   const meta = { name, modelType: base.modelType, hiddenSize: base.hiddenSize };
   const files: Record<string, FileContents> = {
     [HEAD_CONFIG_FILE]: json(headHubConfig(adapter.head.config, meta)),
-    [HEAD_WEIGHTS_FILE]: encodeSafetensors(adapter.head.namedParameters().map(([n, t]) => record(toHubHeadName(name, n), t.shape, t.data))),
+    [HEAD_WEIGHTS_FILE]: encodeSafetensors(adapter.head.namedParameters().map(([n, t]) => record(toHubHeadName(name, n, hubLayers(adapter.head.config)), t.shape, t.data))),
   };
   if (adapter.bottleneck) {
     files[ADAPTER_CONFIG_FILE] = json(adapterHubConfig(adapter.bottleneck.config, meta));
@@ -107,7 +107,11 @@ export async function loadAdapter(e: Engine, dir: string, base: BertModel, name?
   const hasNorms = existsSync(normsPath);
   const adapter = new Adapter(e, adapterName, base, { bottleneck: hub?.config ?? null, layerNorms: hasNorms, head: head.config }, { bottleneck: new Rng(0), head: new Rng(0) });
   const where = (file: string): string => `adapter "${adapterName}" (${join(dir, file)})`;
-  copyWeights(adapter.head.namedParameters(), await readWeights(join(dir, HEAD_WEIGHTS_FILE), (key) => fromHubHeadName(head.name, key)), where(HEAD_WEIGHTS_FILE));
+  copyWeights(
+    adapter.head.namedParameters(),
+    await readWeights(join(dir, HEAD_WEIGHTS_FILE), (key) => fromHubHeadName(head.name, key, hubLayers(head.config))),
+    where(HEAD_WEIGHTS_FILE),
+  );
   if (adapter.bottleneck && hub) {
     const weights = await readWeights(join(dir, ADAPTER_WEIGHTS_FILE), (key) => fromAdapterHubName(hub.name, key));
     copyWeights(adapter.bottleneck.namedParameters(), weights, where(ADAPTER_WEIGHTS_FILE));

@@ -6,7 +6,8 @@
 // (K-Adapter tasks read the hidden states, so hiddenStates asks the encoder to keep them).
 import type { Tensor } from "../autograd/index.js";
 import { meanOverTokens } from "../heads/index.js";
-import type { BertModel, EncoderInput, EncoderOutput } from "../models/index.js";
+import { ConfigError } from "../errors.js";
+import { firstToken, type BertModel, type EncoderInput, type EncoderOutput } from "../models/index.js";
 import { maskRows, rowsOf, Routing, type ForwardContext } from "../nn/index.js";
 import type { Adapter } from "./adapter.js";
 
@@ -38,8 +39,14 @@ export function forwardAdapters(
     const head = adapter.head;
     let features: Tensor;
     if (head.readsTokens) features = pick(out.lastHidden);
-    else if (head.config.pooling === "pooler") features = pick(out.pooled);
-    else {
+    else if (head.config.pooling === "cls") features = firstToken(pick(out.lastHidden));
+    else if (head.config.pooling === "pooler") {
+      if (!out.pooled)
+        throw new ConfigError(
+          `adapter "${adapter.name}": its head reads the pooled output, and this base model has no pooler; hint: train with pooling "cls" (AdapterHub's default head) or "mean"`,
+        );
+      features = pick(out.pooled);
+    } else {
       const mask = input.attentionMask;
       features = meanOverTokens(pick(out.lastHidden), mask && !all ? maskRows(mask, rows, T) : mask);
     }

@@ -106,6 +106,7 @@ export class AdapterKit {
     const tokenizer = loadTokenizer(modelDir, { lowercase: options.lowercase });
     const c = pretrained.config;
     log(`model ${modelDir}: ${c.modelType}, ${c.numLayers} layers, hidden ${c.hiddenSize}, ${c.numHeads} heads (${pretrained.format}); kernels: ${backend.name}`);
+    for (const note of pretrained.notes) log(`  ${note}`);
     if (pretrained.unexpected.length)
       log(`  skipped ${pretrained.unexpected.length} checkpoint tensors that are not encoder weights (e.g. ${pretrained.unexpected.slice(0, 2).join(", ")})`);
     return new AdapterKit(engine, pretrained.model, tokenizer, modelDir, backend.name, options.lowercase);

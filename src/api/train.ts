@@ -89,6 +89,8 @@ export interface TrainArgs {
     skipped: readonly { file: string; line: number; reason: string }[];
     counts: ParameterCounts;
     mode: TrainMode;
+    /** What a sequence head reads, and whether the library chose it (no pooling given); null for tagging. */
+    pooling: { pooling: Pooling; chosen: boolean } | null;
   }): void;
   onProgress?(progress: StepInfo): void;
   onEval?(record: EvalRecord, isBest: boolean): void;
@@ -158,13 +160,28 @@ export async function trainAdapter(ctx: TrainContext, args: TrainArgs): Promise<
     c.hiddenSize,
     c.numLayers,
   );
-  const head = headConfig(task.kind, task.labels, 0.1, o.pooling ?? "pooler", task.kind === "tagging" ? false : task.textPair);
+  // adapter-bert's classifier reads the frozen pooler; a base without one gets AdapterHub's default head
+  const pooling = o.pooling ?? (encoder.pooler ? "pooler" : "cls");
+  if (pooling === "pooler" && !encoder.pooler && task.kind !== "tagging") {
+    throw new ConfigError(`train: pooling "pooler" reads the pooled output, and ${ctx.modelDir} has no pooler; hint: pooling "cls" (AdapterHub's default head) or "mean"`);
+  }
+  const head = headConfig(task.kind, task.labels, 0.1, pooling, task.kind === "tagging" ? false : task.textPair);
   const adapter = new Adapter(ctx.engine, args.adapter, encoder, { ...adapterPartsFor(mode, bottleneck), head }, { bottleneck: rng.fork("adapter"), head: rng.fork("head") });
   const model = new TaskModel(encoder, adapter);
   const groups = model.parameterGroups();
   const trainable = applyTrainMode(mode, groups, { topLayers: o.topLayers });
   const counts = countParameters(groups);
-  args.onStart?.({ task: task.name, kind: task.kind, labels: task.labels, trainExamples: trainSet.length, devExamples: devSet?.length ?? 0, skipped: task.skipped, counts, mode });
+  args.onStart?.({
+    task: task.name,
+    kind: task.kind,
+    labels: task.labels,
+    trainExamples: trainSet.length,
+    devExamples: devSet?.length ?? 0,
+    skipped: task.skipped,
+    counts,
+    mode,
+    pooling: task.kind === "tagging" ? null : { pooling, chosen: o.pooling === undefined },
+  });
 
   const out = resolve(args.out);
   const adapterDir = join(out, "adapter");

@@ -1,5 +1,7 @@
 // Task heads in AdapterHub's layout (head_config.json + model_head.safetensors). AdapterHub's one-layer
-// heads are Sequential(Dropout, Linear), so the classifier is `heads.<name>.1.{weight,bias}`; ours read the
+// heads are Sequential(Dropout, Linear), so the classifier is `heads.<name>.1.{weight,bias}`; its default
+// two-layer head, Sequential(Dropout, Linear, Tanh, Dropout, Linear) over the first token, keeps the dense at
+// `.1` and the classifier at `.4` (pooling "cls"). One-layer heads here read the
 // pooled output, hence use_pooler = true (false for a mean-pooling head, whose pooling AdapterHub does not
 // have: adapterkit.pooling says so). Regression is a one-label classification head (MSE), as in HF.
 import { FormatError } from "../errors.js";
@@ -9,15 +11,26 @@ const HEAD_TYPES: Record<HeadKind, string> = {
   classification: "classification", regression: "classification", multilabel: "multilabel_classification", tagging: "tagging",
 };
 
-export function toHubHeadName(head: string, name: string): string {
-  const m = /^classifier\.(weight|bias)$/.exec(name);
-  if (!m) throw new FormatError(`head: unknown head parameter "${name}"`);
-  return `heads.${head}.1.${m[1]}`;
+// Sequential indices: one layer [Dropout, Linear]; two layers [Dropout, Linear, Tanh, Dropout, Linear].
+const HUB_INDEX: Record<1 | 2, Record<string, number>> = { 1: { classifier: 1 }, 2: { dense: 1, classifier: 4 } };
+
+export function toHubHeadName(head: string, name: string, layers: 1 | 2 = 1): string {
+  const m = /^(dense|classifier)\.(weight|bias)$/.exec(name);
+  const index = m ? HUB_INDEX[layers][m[1]] : undefined;
+  if (!m || index === undefined) throw new FormatError(`head: unknown head parameter "${name}"`);
+  return `heads.${head}.${index}.${m[2]}`;
 }
 
-export function fromHubHeadName(head: string, key: string): string | null {
-  const m = /^heads\.(.+)\.1\.(weight|bias)$/.exec(key);
-  return m && m[1] === head ? `classifier.${m[2]}` : null;
+export function fromHubHeadName(head: string, key: string, layers: 1 | 2 = 1): string | null {
+  const m = /^heads\.(.+)\.(\d+)\.(weight|bias)$/.exec(key);
+  if (!m || m[1] !== head) return null;
+  const found = Object.entries(HUB_INDEX[layers]).find(([, i]) => i === Number(m[2]));
+  return found ? `${found[0]}.${m[3]}` : null;
+}
+
+/** AdapterHub's layer count for a head config: 2 for the dense + tanh head over the first token. */
+export function hubLayers(config: HeadConfig): 1 | 2 {
+  return config.kind !== "tagging" && config.pooling === "cls" ? 2 : 1;
 }
 
 export function headHubConfig(config: HeadConfig, meta: { name: string; modelType: string; hiddenSize: number }): Record<string, unknown> {
@@ -25,8 +38,8 @@ export function headHubConfig(config: HeadConfig, meta: { name: string; modelTyp
     config: {
       head_type: HEAD_TYPES[config.kind],
       num_labels: config.labels.length,
-      layers: 1,
-      activation_function: null,
+      layers: hubLayers(config),
+      activation_function: hubLayers(config) === 2 ? "tanh" : null,
       use_pooler: config.kind !== "tagging" && config.pooling === "pooler",
       bias: true,
       dropout_prob: config.dropout,
@@ -47,7 +60,8 @@ export function parseHeadHubConfig(json: unknown, source: string): { config: Hea
   const ak = (top.adapterkit ?? {}) as Record<string, unknown>;
   const numLabels = inner.num_labels;
   if (typeof numLabels !== "number") throw new FormatError(`${source}: expected a number for "num_labels", got ${JSON.stringify(numLabels)}`);
-  if (inner.layers !== undefined && inner.layers !== 1) throw new FormatError(`${source}: unsupported head with layers = ${JSON.stringify(inner.layers)}; AdapterKit heads have one layer`);
+  const layers = inner.layers ?? 1;
+  if (layers !== 1 && layers !== 2) throw new FormatError(`${source}: unsupported head with layers = ${JSON.stringify(inner.layers)}; AdapterKit heads have one layer, or two (dense + tanh over the first token)`);
   if (!(Number.isInteger(numLabels) && numLabels >= 1)) throw new FormatError(`${source}: expected a positive integer "num_labels", got ${numLabels}`);
   const typeToKind: Record<string, HeadKind> = { classification: numLabels === 1 ? "regression" : "classification", multilabel_classification: "multilabel", tagging: "tagging" };
   const kinds: readonly HeadKind[] = ["classification", "regression", "multilabel", "tagging"];
@@ -67,7 +81,10 @@ export function parseHeadHubConfig(json: unknown, source: string): { config: Hea
     for (const [label, id] of entries) labels[id as number] = label;
   }
   const dropout = typeof inner.dropout_prob === "number" ? inner.dropout_prob : 0.1;
-  const pooling = (ak.pooling ?? "pooler") as Pooling;
+  if (layers === 2 && (inner.use_pooler === true || (inner.activation_function ?? "tanh") !== "tanh" || kind === "tagging")) {
+    throw new FormatError(`${source}: unsupported two-layer head (use_pooler ${JSON.stringify(inner.use_pooler)}, activation_function ${JSON.stringify(inner.activation_function)}, ${kind}); AdapterKit computes AdapterHub's default: tanh over the first token, use_pooler false, sequence heads`);
+  }
+  const pooling = (ak.pooling ?? (layers === 2 ? "cls" : "pooler")) as Pooling;
   if (ak.text_pair !== undefined && typeof ak.text_pair !== "boolean") throw new FormatError(`${source}: expected adapterkit.text_pair to be true or false, got ${JSON.stringify(ak.text_pair)}`);
   return { config: headConfig(kind, labels, dropout, pooling, typeof ak.text_pair === "boolean" ? ak.text_pair : null), name: String(top.name ?? "head") };
 }

@@ -1,11 +1,13 @@
 // What a task head predicts and what it reads. Sequence heads read the pooled [CLS] output, as adapter-bert's
-// classifier does, or (pooling "mean") the mean of the last hidden states over the real tokens, for a base
-// whose [CLS] state says little about the sentence; the tagging head reads every token of the last hidden state.
+// classifier does; or (pooling "mean") the mean of the last hidden states over the real tokens, for a base
+// whose [CLS] state says little about the sentence; or (pooling "cls") the first token through the head's own
+// dense + tanh layer, AdapterHub's default classification head (layers: 2), for a base without a pooler. The
+// tagging head reads every token of the last hidden state.
 import { ConfigError } from "../errors.js";
 
 export type HeadKind = "classification" | "multilabel" | "regression" | "tagging";
-export type Pooling = "pooler" | "mean";
-export const POOLINGS: readonly Pooling[] = ["pooler", "mean"];
+export type Pooling = "pooler" | "mean" | "cls";
+export const POOLINGS: readonly Pooling[] = ["pooler", "mean", "cls"];
 
 export interface HeadConfig {
   readonly kind: HeadKind;

@@ -3,7 +3,7 @@
 //   multilabel      pooled (B,H) -> logits (B,C), BCE with logits against 0/1 targets (B,C)
 //   regression      pooled (B,H) -> scores (B,1), mean squared error against targets (B)
 //   tagging         hidden (B,T,H) -> logits (B,T,C), cross-entropy per token, label -100 ignored
-import { bceWithLogits, crossEntropy, mse, reshape, type Engine, type Tensor } from "../autograd/index.js";
+import { bceWithLogits, crossEntropy, mse, reshape, tanh, type Engine, type Tensor } from "../autograd/index.js";
 import { formatShape } from "../dtype.js";
 import { ShapeError } from "../errors.js";
 import { Dropout, Linear, Module, type ForwardContext } from "../nn/index.js";
@@ -16,11 +16,15 @@ export type Labels = { readonly kind: "classes"; readonly ids: Int32Array } | { 
 export const IGNORE_INDEX = -100;
 
 export class TaskHead extends Module {
+  /** pooling "cls" only: AdapterHub's first layer, dense + tanh over the first token. */
+  readonly dense: Linear | null;
   readonly classifier: Linear;
   private readonly drop: Dropout;
 
   constructor(e: Engine, readonly config: HeadConfig, hiddenSize: number, rng: Rng, initStd = 0.02) {
     super();
+    const twoLayers = config.kind !== "tagging" && config.pooling === "cls";
+    this.dense = twoLayers ? this.child("dense", new Linear(e, hiddenSize, hiddenSize, { rng, std: initStd })) : null;
     this.classifier = this.child("classifier", new Linear(e, hiddenSize, config.labels.length, { rng, std: initStd }));
     this.drop = new Dropout(config.dropout);
   }
@@ -29,9 +33,11 @@ export class TaskHead extends Module {
     return this.config.kind === "tagging";
   }
 
-  /** features: pooled (B,H) for sequence heads, last hidden (B,T,H) for tagging -> logits (B,C) or (B,T,C). */
+  /** features: pooled, mean or first token (B,H) for sequence heads, last hidden (B,T,H) for tagging -> logits (B,C) or (B,T,C).
+   *  With a dense layer it is AdapterHub's Sequential(Dropout, Linear, Tanh, Dropout, Linear). */
   forward(features: Tensor, ctx: ForwardContext): Tensor {
-    return this.classifier.forward(this.drop.forward(features, ctx));
+    const x = this.dense ? tanh(this.dense.forward(this.drop.forward(features, ctx))) : features;
+    return this.classifier.forward(this.drop.forward(x, ctx));
   }
 
   loss(logits: Tensor, labels: Labels): Tensor {

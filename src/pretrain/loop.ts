@@ -5,9 +5,9 @@
 // Exact resume: the data order of epoch e comes from Rng(seed, e) and the masks of a batch from
 // Rng(seed, step, micro-batch), so nothing random needs saving but the dropout RNG; a run stopped and resumed
 // any number of times ends with the same weights as one that never stopped.
-import { add, type Engine } from "../autograd/index.js";
-import { EngineError } from "../errors.js";
-import type { BertModel, MaskedLmHead, NextSentenceHead } from "../models/index.js";
+import { add, type Engine, type Tensor } from "../autograd/index.js";
+import { ConfigError, EngineError } from "../errors.js";
+import type { BertModel, EncoderOutput, MaskedLmHead, NextSentenceHead } from "../models/index.js";
 import type { ForwardContext } from "../nn/index.js";
 import { Rng } from "../rng.js";
 import {
@@ -122,7 +122,7 @@ export function scoreHeldOut(
       count += batch.labels.length;
       const isNext = batch.nextSentenceLabels;
       if (nextSentence && isNext) {
-        argmaxRows(nextSentence.forward(out.pooled).data, isNext.length, 2).forEach((p, b) => { if (p === isNext[b]) pairsRight++; });
+        argmaxRows(nextSentence.forward(pooledOf(out)).data, isNext.length, 2).forEach((p, b) => { if (p === isNext[b]) pairsRight++; });
         pairs += isNext.length;
       }
     });
@@ -133,8 +133,17 @@ export function scoreHeldOut(
   return score;
 }
 
+const NO_POOLER = "pretrain: the next-sentence task reads the pooled output, and this model has no pooler; hint: drop --next-sentence";
+
+/** The next-sentence task reads the pooled output; a model without a pooler cannot run it. */
+function pooledOf(out: EncoderOutput): Tensor {
+  if (!out.pooled) throw new ConfigError(NO_POOLER);
+  return out.pooled;
+}
+
 export async function runPretraining(args: PretrainArgs): Promise<PretrainResult> {
   const { engine, model, head, nextSentence, trainable, train, config, events } = args;
+  if (nextSentence && !model.pooler) throw new ConfigError(NO_POOLER);
   const started = Date.now();
   const sched = schedule("linear", config.lr, config.totalSteps, config.warmupSteps / config.totalSteps);
   const adam = new Adam(trainable, { variant: "torch", beta2: config.beta2, weightDecay: config.weightDecay });
@@ -186,7 +195,7 @@ export async function runPretraining(args: PretrainArgs): Promise<PretrainResult
         const mlm = head.loss(head.forward(out.lastHidden, batch.positions), batch.labels);
         mlmSum += mlm.item();
         if (!nextSentence || !batch.nextSentenceLabels) return mlm;
-        const pairLoss = nextSentence.loss(nextSentence.forward(out.pooled), batch.nextSentenceLabels);
+        const pairLoss = nextSentence.loss(nextSentence.forward(pooledOf(out)), batch.nextSentenceLabels);
         nextSentenceSum += pairLoss.item();
         return add(mlm, pairLoss);
       },

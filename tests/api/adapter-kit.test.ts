@@ -3,13 +3,14 @@
 // several adapters on the same inputs, and every head kind comes back typed.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { AdapterKit, type TrainOptions } from "../../src/api/index.js";
 import { ConfigError } from "../../src/errors.js";
+import { encodeSafetensors, readSafetensors } from "../../src/io/index.js";
 import type { ClassificationResult, Entity, MultilabelResult, PredictResult } from "../../src/pipelines/index.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -141,6 +142,42 @@ describe("AdapterKit", () => {
     kit.unloadAdapter("pairs");
     assert.ok(!kit.adapters().some((a) => a.name === "pairs"));
     assert.deepEqual(baseHashes(kit), hashes, "still untouched after every call above");
+  });
+});
+
+describe("AdapterKit over a base without a pooler", () => {
+  it("trains AdapterHub's default head (dense + tanh over the first token) by default, saves it in AdapterHub's layout and loads it back", async () => {
+    const dir = join(tmp, "no-pooler");
+    mkdirSync(dir, { recursive: true });
+    for (const f of ["config.json", "vocab.txt", "tokenizer_config.json"]) copyFileSync(join(MODEL, f), join(dir, f));
+    const { records } = await readSafetensors(join(MODEL, "model.safetensors"));
+    writeFileSync(join(dir, "model.safetensors"), Buffer.concat(encodeSafetensors(records.filter((r) => !r.name.includes("pooler")))));
+    const logs: string[] = [];
+    const kit = await AdapterKit.load(dir, { log: (line) => logs.push(line) });
+    assert.ok(
+      logs.some((l) => /has no pooler/.test(l)),
+      logs.join("\n"),
+    );
+    const starts: unknown[] = [];
+    const run = await kit.train({
+      adapter: "s",
+      task: { source: "glue", name: "SST-2", dataDir: join(DATA, "glue") },
+      out: join(tmp, "no-pooler-run"),
+      options: { ...quick, pooling: undefined },
+      onStart: (s) => starts.push(s.pooling),
+    });
+    assert.deepEqual(starts, [{ pooling: "cls", chosen: true }]);
+    const headJson = JSON.parse(readFileSync(join(run.adapterDir, "head_config.json"), "utf8")) as { config: { layers: number; activation_function: string; use_pooler: boolean } };
+    assert.deepEqual([headJson.config.layers, headJson.config.activation_function, headJson.config.use_pooler], [2, "tanh", false]);
+    const keys = (await readSafetensors(join(run.adapterDir, "model_head.safetensors"))).records.map((r) => r.name).sort();
+    assert.deepEqual(keys, ["heads.s.1.bias", "heads.s.1.weight", "heads.s.4.bias", "heads.s.4.weight"]);
+    await kit.loadAdapter("s-copy", run.adapterDir);
+    assertClose(await kit.predict("s-copy", TEXTS), await kit.predict("s", TEXTS), "the loaded copy");
+    // a head that reads the pooled output cannot run over this base: said before any compute
+    await assert.rejects(
+      kit.train({ adapter: "p", task: { source: "glue", name: "SST-2", dataDir: join(DATA, "glue") }, out: join(tmp, "no-pooler-p"), options: { ...quick, pooling: "pooler" } }),
+      /has no pooler/,
+    );
   });
 });
 

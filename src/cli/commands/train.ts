@@ -21,7 +21,7 @@ interface TrainFlags extends TaskFlags {
   initScale?: number;
   leaveOut?: number[];
   mode: TrainMode;
-  pooling: Pooling;
+  pooling?: Pooling;
   topLayers?: number;
   name?: string;
   lr?: number;
@@ -135,7 +135,10 @@ export function registerTrain(program: Command): void {
     .option("--adapter-activation <fn>", "gelu_tanh (default, adapter-bert), gelu, relu or swish")
     .option("--init-scale <std>", "std of the adapters' truncated-normal init (default 1e-3)", number("init-scale"))
     .option("--leave-out <layers>", "comma-separated layer indices that get no adapter", (v: string) => v.split(",").map(integer("leave-out")))
-    .option("--pooling <how>", "what a sequence head reads: pooler (the pooled [CLS] output, as adapter-bert) or mean (the mean of the last hidden states)", "pooler")
+    .option(
+      "--pooling <how>",
+      "what a sequence head reads: pooler (the pooled [CLS] output, as adapter-bert; the default when the base has a pooler), mean (the mean of the last hidden states) or cls (the first token through a dense + tanh layer, AdapterHub's default head; the default for a base without a pooler)",
+    )
     .option("--mode <mode>", `what trains: ${TRAIN_MODES.join(", ")}`, "adapters")
     .option("--top-layers <k>", "with --mode top-layers: how many of the top transformer layers train", integer("top-layers"), 1)
     .option("--name <name>", "adapter name (default: the task)")

@@ -85,12 +85,31 @@ function validated(config: BertConfig, source: string): BertConfig {
   return Object.freeze(config);
 }
 
-/** From a Hugging Face config.json (model_type "bert" or "roberta"). */
-export function fromHfConfig(json: Json, source = "config.json"): BertConfig {
-  const modelType = json.model_type;
-  if (modelType !== "bert" && modelType !== "roberta") {
-    throw new ConfigError(`${source}: unknown model_type ${JSON.stringify(modelType)}; expected one of bert, roberta`);
+/**
+ * The architecture of a config.json: its model_type, or, for configs written by older Hugging Face versions
+ * that have none, what its `architectures` list names (BertForMaskedLM, RobertaModel, ...), else the prefix of
+ * the checkpoint's tensor names (bert., roberta.). `how` says which, so the loader can tell the user.
+ */
+export function inferModelType(json: Json, tensorNames: readonly string[], source = "config.json"): { modelType: ModelType; how: string } {
+  const given = json.model_type;
+  if (given !== undefined) {
+    if (given !== "bert" && given !== "roberta") throw new ConfigError(`${source}: unknown model_type ${JSON.stringify(given)}; expected one of bert, roberta`);
+    return { modelType: given, how: "model_type" };
   }
+  const architectures = Array.isArray(json.architectures) ? json.architectures.filter((a): a is string => typeof a === "string") : [];
+  for (const a of architectures) {
+    if (/^Roberta/.test(a)) return { modelType: "roberta", how: `architectures (${a})` };
+    if (/^Bert/.test(a)) return { modelType: "bert", how: `architectures (${a})` };
+  }
+  const roberta = tensorNames.some((n) => n.startsWith("roberta."));
+  const bert = tensorNames.some((n) => n.startsWith("bert."));
+  if (roberta !== bert) return { modelType: roberta ? "roberta" : "bert", how: `the tensor names (${roberta ? "roberta" : "bert"}.*)` };
+  throw new ConfigError(`${source}: expected "model_type" (bert or roberta); got none, ${architectures.length ? `architectures ${JSON.stringify(architectures)} naming neither` : "no architectures"}, and tensor names that ${roberta ? "have both bert. and roberta." : "have neither a bert. nor a roberta."} prefix; hint: add "model_type" to config.json`);
+}
+
+/** From a Hugging Face config.json (model_type "bert" or "roberta"; see inferModelType for configs without one). */
+export function fromHfConfig(json: Json, source = "config.json"): BertConfig {
+  const modelType = inferModelType(json, [], source).modelType;
   const roberta = modelType === "roberta";
   const padTokenId = field(json, source, "pad_token_id", roberta ? 1 : 0);
   return validated({

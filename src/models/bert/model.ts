@@ -2,7 +2,7 @@
 //   embeddings (word + position + token type) -> LayerNorm -> dropout
 //   N × [ self-attention -> dropout -> (afterAttention) -> LayerNorm(. + x)
 //         FFN inner -> activation -> FFN output -> dropout -> (afterFfn) -> LayerNorm(. + attention out) ]
-//   pooler: tanh(Linear(h[CLS]))
+//   pooler: tanh(Linear(h[CLS]))   (absent in checkpoints exported from *ForMaskedLM models and RoBERTa's)
 // RoBERTa differs only in its config and its position ids (they start after the padding index).
 // The model's own weights are never written after load. What adapters change (insertions, their own
 // LayerNorms) comes in per forward as a Routing: each row of a batch may run a different adapter, or none.
@@ -27,7 +27,7 @@ export interface EncoderInput {
 
 export interface EncoderOutput {
   lastHidden: Tensor; // (B,T,H)
-  pooled: Tensor; // (B,H)
+  pooled: Tensor | null; // (B,H); null for a model without a pooler
   /** (B,T,H) each: [0] the embedding output, [i] layer i's output; only when asked for. */
   hiddenStates: Tensor[] | null;
 }
@@ -87,15 +87,16 @@ function positionIds(input: EncoderInput, config: BertConfig): Int32Array {
 export class BertModel extends Module {
   readonly embeddings: Embeddings;
   readonly layers: ModuleList<TransformerLayer>;
-  readonly pooler: Linear;
+  /** null for a checkpoint that has none (a *ForMaskedLM export, RoBERTa's). */
+  readonly pooler: Linear | null;
 
-  constructor(readonly engine: Engine, readonly config: BertConfig, options: { seed?: number } = {}) {
+  constructor(readonly engine: Engine, readonly config: BertConfig, options: { seed?: number; pooler?: boolean } = {}) {
     super();
     const rng = new Rng(options.seed ?? 0);
     this.embeddings = this.child("embeddings", new Embeddings(engine, config, rng));
     const layers = Array.from({ length: config.numLayers }, (_, i) => new TransformerLayer(engine, config, rng, i));
     this.layers = this.child("encoder", new EncoderLayers(layers)).layers;
-    this.pooler = this.child("pooler", new Linear(engine, config.hiddenSize, config.hiddenSize, { rng, std: config.initializerRange }));
+    this.pooler = options.pooler === false ? null : this.child("pooler", new Linear(engine, config.hiddenSize, config.hiddenSize, { rng, std: config.initializerRange }));
   }
 
   /** routing: which adapter each row runs (default: none, the plain encoder). */
@@ -116,15 +117,14 @@ export class BertModel extends Module {
       h = stage(() => layer.forward(x, mask, ctx, routing));
       hiddenStates?.push(h);
     }
-    const cls = reshape(selectTokens(h, new Int32Array(B), 1), [B, this.config.hiddenSize]);
-    const pooled = tanh(this.pooler.forward(cls));
+    const pooled = this.pooler ? tanh(this.pooler.forward(firstToken(h))) : null;
     return { lastHidden: h, pooled, hiddenStates };
   }
 
   /** A new encoder with copies of this one's weights, for a run that trains encoder weights (full fine-tuning,
    *  top layers, K-Adapter's fine-tuned PLM) while this one stays as loaded. Its parameters require gradients. */
   copy(): BertModel {
-    const twin = new BertModel(this.engine, this.config);
+    const twin = new BertModel(this.engine, this.config, { pooler: this.pooler !== null });
     twin.loadWeights(new Map(this.namedParameters().map(([n, t]) => [n, Float32Array.from(t.data)])), "the base model");
     return twin;
   }
@@ -149,4 +149,10 @@ export class BertModel extends Module {
       t.data.set(data);
     }
   }
+}
+
+/** h (B,T,H) -> its first token's vectors (B,H): [CLS] for BERT, <s> for RoBERTa. */
+export function firstToken(h: Tensor): Tensor {
+  const [B, , H] = h.shape;
+  return reshape(selectTokens(h, new Int32Array(B), 1), [B, H]);
 }

@@ -106,11 +106,15 @@ export interface LoadOptions {
   source?: string;
 }
 
+const POOLER = ["pooler.weight", "pooler.bias"];
+
 export interface MappedWeights {
   /** AdapterKit name -> data, every encoder parameter present. */
   params: Map<string, Float32Array>;
   /** Checkpoint names that are not encoder parameters (only when allowUnexpected). */
   unexpected: string[];
+  /** False when the checkpoint has no pooler (both its tensors absent): the model is then built without one. */
+  hasPooler: boolean;
 }
 
 /**
@@ -147,6 +151,10 @@ export function mapCheckpoint(records: readonly NamedArray[], config: BertConfig
   }
 
   const unexpected = records.map((r) => r.name).filter((n) => !used.has(n) && !IGNORED.some((re) => re.test(n)));
+  // *ForMaskedLM exports and RoBERTa checkpoints have no pooler: fine, when both of its tensors are absent
+  const poolerMissing = missing.filter((n) => /\.pooler\.dense\.(weight|bias)$/.test(n));
+  const hasPooler = poolerMissing.length === 0;
+  if (poolerMissing.length === POOLER.length) missing.splice(0, missing.length, ...missing.filter((n) => !poolerMissing.includes(n)));
   const problems: string[] = [];
   if (missing.length) problems.push(`missing ${missing.length}: ${missing.join(", ")}`);
   if (misShaped.length) problems.push(`mis-shaped ${misShaped.length}: ${misShaped.join("; ")}`);
@@ -155,7 +163,7 @@ export function mapCheckpoint(records: readonly NamedArray[], config: BertConfig
     const hint = unexpected.length && !options.allowUnexpected ? "; hint: allow unexpected tensors (an MLM head, say) with allowUnexpected" : "";
     throw new FormatError(`${source}: expected the tensors of a ${config.modelType} encoder with ${config.numLayers} layers, got ${problems.join("; ")}${hint}`);
   }
-  return { params, unexpected };
+  return { params, unexpected, hasPooler };
 }
 
 // (rows, cols) -> (cols, rows)

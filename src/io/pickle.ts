@@ -43,12 +43,17 @@ type StackItem<T> = PickleValue<T> | typeof MARK;
 
 /** Unpickles `bytes`; `label` (e.g. "pytorch_model.bin/data.pkl") names the stream in errors. */
 export function unpickle<T>(bytes: Uint8Array, label: string, policy: UnpicklePolicy<T>): PickleValue<T> {
+  return unpickleAt(bytes, 0, label, policy).value;
+}
+
+/** One pickle starting at byte `start` -> its value and the offset just past its STOP (where the next may begin). */
+export function unpickleAt<T>(bytes: Uint8Array, start: number, label: string, policy: UnpicklePolicy<T>): { value: PickleValue<T>; end: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const stack: StackItem<T>[] = [];
   const memo = new Map<number, PickleValue<T>>();
-  let pos = 0;
-  let opAt = 0;
+  let pos = start;
+  let opAt = start;
 
   const fail = (message: string): never => {
     throw new FormatError(`pickle(${label}): ${message} (opcode at offset ${opAt})`);
@@ -125,7 +130,7 @@ export function unpickle<T>(bytes: Uint8Array, label: string, policy: UnpicklePo
       case 0x2e: { // STOP
         const result = pop();
         if (stack.length !== 0) fail(`STOP with ${stack.length} extra item(s) on the stack`);
-        return result;
+        return { value: result, end: pos };
       }
       case 0x4e: stack.push(null); break; // NONE
       case 0x88: stack.push(true); break; // NEWTRUE

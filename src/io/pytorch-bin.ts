@@ -1,4 +1,5 @@
-// `pytorch_model.bin` as torch.save (>= 1.6) writes it: a zip archive
+// `pytorch_model.bin` as torch.save writes it: since torch 1.6 a zip archive (below); before, the legacy
+// layout (parseLegacy) that K-Adapter's released checkpoints use. The zip archive:
 //   <archive>/data.pkl       the pickled state dict: OrderedDict name -> tensor
 //   <archive>/data/<key>     one raw little-endian storage per key; tensors are views into storages
 //   <archive>/version, <archive>/byteorder (torch >= 2.1, "little"), <archive>/.data/serialization_id
@@ -9,7 +10,7 @@
 import { formatShape, shapeSize, type DType } from "../dtype.js";
 import { FormatError } from "../errors.js";
 import { openForRead } from "./file-read.js";
-import { pickleTypeName, unpickle, type PickleGlobal, type PickleTuple, type PickleValue, type UnpicklePolicy } from "./pickle.js";
+import { pickleTypeName, unpickle, unpickleAt, type PickleGlobal, type PickleTuple, type PickleValue, type UnpicklePolicy } from "./pickle.js";
 import { DTYPE_BYTES, recordFromBytes, upcastHalf, type TensorRecord } from "./tensor-record.js";
 import { readZipDirectory, readZipEntry } from "./zip.js";
 
@@ -104,9 +105,11 @@ const torchPolicy: UnpicklePolicy<StorageRef | TensorRef> = {
     }
   },
   persistentLoad(pid, fail) {
-    if (pid === null || typeof pid !== "object" || pid.kind !== "tuple" || pid.items.length !== 5 || pid.items[0] !== "storage") {
-      return fail(`persistent id must be ('storage', type, key, location, numel), got ${pickleTypeName(pid)}`);
+    // zip: ('storage', type, key, location, numel); legacy: the same plus view metadata, None unless a storage view
+    if (pid === null || typeof pid !== "object" || pid.kind !== "tuple" || (pid.items.length !== 5 && pid.items.length !== 6) || pid.items[0] !== "storage") {
+      return fail(`persistent id must be ('storage', type, key, location, numel[, view]), got ${pickleTypeName(pid)}`);
     }
+    if (pid.items.length === 6 && pid.items[5] !== null) return fail("storage views (legacy view metadata) are not supported; hint: re-save the state dict with a recent torch");
     const [, type, key, , numel] = pid.items;
     const dtype = type !== null && typeof type === "object" && type.kind === "global" && type.module === "torch" ? STORAGE_DTYPES.get(type.name) : undefined;
     if (dtype === undefined) {
@@ -120,6 +123,8 @@ const torchPolicy: UnpicklePolicy<StorageRef | TensorRef> = {
 // torch.save before 1.6 (or with _use_new_zipfile_serialization=False) starts with a pickled magic number:
 // PROTO 2, LONG1 of 10 bytes = 0x1950a86a20f9469cfc6c.
 const LEGACY_MAGIC = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
+const LEGACY_MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
+const LEGACY_PROTOCOL = 1001;
 
 function isLegacy(bytes: Uint8Array): boolean {
   return LEGACY_MAGIC.every((b, i) => bytes[i] === b);
@@ -165,14 +170,12 @@ function isContiguous(shape: number[], stride: number[]): boolean {
   return true;
 }
 
-/** Parses torch.save zip bytes; `fileLabel` names the file in errors. */
+/** Parses torch.save bytes (the zip format, or the legacy one before torch 1.6); `fileLabel` names the file in errors. */
 export function parsePytorchBin(bytes: Uint8Array, fileLabel: string, options: PytorchBinReadOptions = {}): TensorRecord[] {
   const label = `pytorch(${fileLabel})`;
   if (!isZip(bytes)) {
-    if (isLegacy(bytes)) {
-      throw new FormatError(`${label}: legacy (pre-1.6, non-zip) torch.save format is not supported; hint: re-save it with a recent torch: torch.save(torch.load(path), path)`);
-    }
-    throw new FormatError(`${label}: not a torch.save zip archive (expected "PK\\x03\\x04" at offset 0)`);
+    if (isLegacy(bytes)) return parseLegacy(bytes, fileLabel, options);
+    throw new FormatError(`${label}: neither a torch.save zip archive ("PK\\x03\\x04" at offset 0) nor the legacy torch.save format (its pickled magic number)`);
   }
   const entries = readZipDirectory(bytes, label);
   const pickles = [...entries.values()].filter((entry) => /^[^/]+\/data\.pkl$/.test(entry.name));
@@ -187,8 +190,81 @@ export function parsePytorchBin(bytes: Uint8Array, fileLabel: string, options: P
     if (order !== "little") throw new FormatError(`${label}: byteorder "${order}"; only little-endian archives are supported`);
   }
   const root = unpickle(readZipEntry(bytes, pickleEntry, label), `${fileLabel}/data.pkl`, torchPolicy);
+  return stateDictRecords(root, label, options, (name, ref) => {
+    const entry = entries.get(`${archive}/data/${ref.key}`);
+    if (entry === undefined) throw new FormatError(`${label}: tensor "${name}": storage "${archive}/data/${ref.key}" is missing from the archive`);
+    return readZipEntry(bytes, entry, label);
+  }, "data.pkl");
+}
+
+/**
+ * The legacy torch.save layout (torch < 1.6, or _use_new_zipfile_serialization=False; K-Adapter's released
+ * checkpoints): five pickles, then the storages. The pickles are the magic number, the protocol version
+ * (1001), the system info (byte order, type sizes), the state dict (the same tensor rebuilds as the zip
+ * format, storages as persistent ids) and the sorted list of storage keys; then, for each key in that
+ * order, its element count (int64, little-endian) and its raw bytes.
+ */
+function parseLegacy(bytes: Uint8Array, fileLabel: string, options: PytorchBinReadOptions): TensorRecord[] {
+  const label = `pytorch(${fileLabel}, legacy format)`;
+  const plain: UnpicklePolicy<never> = {
+    allowGlobal: () => false,
+    reduce: (_callable, _args, fail) => fail("a header pickle calls nothing"),
+    persistentLoad: (_pid, fail) => fail("a header pickle has no persistent ids"),
+  };
+  let at = 0;
+  const next = <T>(what: string, policy: UnpicklePolicy<T>): PickleValue<T> => {
+    const { value, end } = unpickleAt(bytes, at, `${fileLabel} ${what}`, policy);
+    at = end;
+    return value;
+  };
+  if (next("magic number", plain) !== LEGACY_MAGIC_NUMBER) throw new FormatError(`${label}: expected the legacy magic number at offset 0`);
+  const protocol = next("protocol version", plain);
+  if (protocol !== LEGACY_PROTOCOL) throw new FormatError(`${label}: expected protocol version ${LEGACY_PROTOCOL}, got ${String(protocol)}`);
+  const info = next("system info", plain);
+  const littleEndian = info !== null && typeof info === "object" && info.kind === "dict" ? info.entries.find(([k]) => k === "little_endian")?.[1] : undefined;
+  if (littleEndian !== true) throw new FormatError(`${label}: expected system info with little_endian = True, got ${pickleTypeName(info)}`);
+  const root = next("state dict", torchPolicy);
+  const keys = next("storage keys", plain);
+  if (keys === null || typeof keys !== "object" || keys.kind !== "list" || !keys.items.every((k) => typeof k === "string")) {
+    throw new FormatError(`${label}: expected the list of storage keys after the state dict, got ${pickleTypeName(keys)}`);
+  }
+  const storages = new Map<string, Uint8Array>();
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const refs = storageRefs(root);
+  for (const key of keys.items as string[]) {
+    const ref = refs.get(key);
+    if (ref === undefined) throw new FormatError(`${label}: storage "${key}" is listed at offset ${at} but no tensor uses it`);
+    if (at + 8 > bytes.length) throw new FormatError(`${label}: storage "${key}": truncated at offset ${at}, expected its element count`);
+    const numel = view.getBigInt64(at, true);
+    if (numel !== BigInt(ref.numel)) throw new FormatError(`${label}: storage "${key}" at offset ${at} holds ${numel} elements, expected ${ref.numel}`);
+    const size = ref.numel * DTYPE_BYTES[ref.dtype];
+    if (at + 8 + size > bytes.length) throw new FormatError(`${label}: storage "${key}": truncated at offset ${at + 8}, expected ${size} bytes, ${bytes.length - at - 8} left`);
+    storages.set(key, bytes.subarray(at + 8, at + 8 + size));
+    at += 8 + size;
+  }
+  if (at !== bytes.length) throw new FormatError(`${label}: ${bytes.length - at} bytes after the last storage (offset ${at})`);
+  return stateDictRecords(root, label, options, (name, ref) => {
+    const data = storages.get(ref.key);
+    if (data === undefined) throw new FormatError(`${label}: tensor "${name}": storage "${ref.key}" is not in the file's list of storages`);
+    return data;
+  });
+}
+
+/** Every storage a state dict's tensors use, by key. */
+function storageRefs(root: TorchValue): Map<string, StorageRef> {
+  const refs = new Map<string, StorageRef>();
+  if (root !== null && typeof root === "object" && root.kind === "dict") {
+    for (const [, value] of root.entries) {
+      if (value !== null && typeof value === "object" && value.kind === "extension" && value.value.kind === "tensor") refs.set(value.value.storage.key, value.value.storage);
+    }
+  }
+  return refs;
+}
+
+/** The state dict's tensors as records; `storageBytes` finds a storage's bytes in the file. */
+function stateDictRecords(root: TorchValue, label: string, options: PytorchBinReadOptions, storageBytes: (name: string, ref: StorageRef) => Uint8Array, pickleName = "the pickle"): TensorRecord[] {
   if (root === null || typeof root !== "object" || root.kind !== "dict") {
-    throw new FormatError(`${label}: data.pkl holds a ${pickleTypeName(root)}, expected a state dict (name -> tensor)`);
+    throw new FormatError(`${label}: ${pickleName} holds a ${pickleTypeName(root)}, expected a state dict (name -> tensor)`);
   }
   const storages = new Map<string, LoadedStorage>();
   const loadStorage = (name: string, ref: StorageRef): LoadedStorage => {
@@ -200,9 +276,7 @@ export function parsePytorchBin(bytes: Uint8Array, fileLabel: string, options: P
       }
       return cached;
     }
-    const entry = entries.get(`${archive}/data/${ref.key}`);
-    if (entry === undefined) throw new FormatError(`${label}: tensor "${name}": storage "${archive}/data/${ref.key}" is missing from the archive`);
-    const data = readZipEntry(bytes, entry, label);
+    const data = storageBytes(name, ref);
     if (data.length !== ref.numel * DTYPE_BYTES[ref.dtype]) {
       throw new FormatError(`${label}: tensor "${name}": storage "${ref.key}" has ${data.length} bytes, expected ${ref.numel} ${ref.dtype} elements (${ref.numel * DTYPE_BYTES[ref.dtype]} bytes)`);
     }

@@ -24,7 +24,7 @@ const FUZZ_SEED = 20_240_603;
 
 /** Cases per reader, in two lanes of workers (about 5 s of wall time on a 2-core machine). */
 const LANES: [TargetName, number][][] = [
-  [["pytorch", 2500], ["safetensors-index", 400]],
+  [["pytorch", 2500], ["safetensors-index", 400], ["pytorch-legacy", 1500]],
   [["safetensors", 3000], ["tf-index", 3000], ["tf-checkpoint", 400]],
 ];
 

@@ -31,6 +31,18 @@ for (const model of ["tiny-bert", "tiny-roberta"] as const) {
       }
     });
 
+    it("reads the legacy (pre-1.6, non-zip) torch.save form of the same state dict (tests/fixtures/gen/make_legacy_bin.py)", async () => {
+      const records = await readPytorchBin(join(CHECKPOINTS, model, "legacy", "pytorch_model.bin"));
+      assert.deepEqual(records.map((r) => r.name), ref.tensors.map((t) => t.name), "state dict order is kept");
+      const got = byName(records);
+      for (const want of ref.tensors) {
+        const record = got.get(want.name);
+        assert.ok(record !== undefined, want.name);
+        assertMatchesReference(record, want);
+      }
+      for (const [alias, target] of ref.tied) assert.equal(got.get(alias)?.data.buffer, got.get(target)?.data.buffer, `${alias} shares its storage with ${target}`);
+    });
+
     it("reads views of shared storages: q/k/v slices at non-zero offsets, transposed and step-sliced weights", async () => {
       const records = byName(await readPytorchBin(join(CHECKPOINTS, model, "strided", "pytorch_model.bin")));
       assert.equal(records.size, ref.tensors.length);
@@ -105,9 +117,17 @@ describe("pytorch_model.bin crafted archives", () => {
     }
   });
 
-  it("refuses a legacy (non-zip) torch.save file with a hint to re-save it", async () => {
-    await assert.rejects(readPytorchBin(join(CHECKPOINTS, "errors", "legacy-format.bin")),
-      isFormatError(/^pytorch\((?:[^)]*\/)?legacy-format\.bin\): legacy \(pre-1\.6, non-zip\) torch\.save format is not supported; hint: re-save it with a recent torch/));
+  it("reads a legacy (non-zip) torch.save file, and names the offset of what is wrong in a damaged one", async () => {
+    const path = join(CHECKPOINTS, "errors", "legacy-format.bin"); // torch.save({"w": torch.ones(2)}, _use_new_zipfile_serialization=False)
+    const records = await readPytorchBin(path);
+    assert.deepEqual(records.map((r) => [r.name, r.dtype, r.shape, Array.from(r.data as Float32Array)]), [["w", "F32", [2], [1, 1]]]);
+    const bytes = readFileSync(path);
+    assert.throws(() => parsePytorchBin(bytes.subarray(0, bytes.length - 3), "cut.bin"), isFormatError(/pytorch\(cut\.bin, legacy format\): storage "\d+": truncated at offset \d+, expected 8 bytes, 5 left/));
+    assert.throws(() => parsePytorchBin(Buffer.concat([bytes, Buffer.from([0])]), "long.bin"), isFormatError(/1 bytes after the last storage/));
+    const count = bytes.length - 16; // the storage's element count, just before its 8 bytes of data
+    const wrong = Buffer.from(bytes);
+    wrong.writeBigInt64LE(3n, count);
+    assert.throws(() => parsePytorchBin(wrong, "count.bin"), isFormatError(/holds 3 elements, expected 2/));
   });
 
   it("fails clearly on a truncated archive, a corrupt storage and a missing file", async () => {

@@ -94,6 +94,7 @@ describe("loadPretrained", () => {
         ["sharded", ["sharded/model.safetensors.index.json", "sharded/model-00001-of-00002.safetensors", "sharded/model-00002-of-00002.safetensors"]],
         ["bin", ["pytorch_model.bin"]],
         ["strided", ["strided/pytorch_model.bin"]],
+        ["legacy", ["legacy/pytorch_model.bin"]],
       ];
       for (const [name, files] of variants) {
         const loaded = await loadPretrained(e, folderWith(`${model}-${name}`, model, files));

@@ -51,6 +51,14 @@ export function safetensorsSeeds(): Seed[] {
   return seeds;
 }
 
+/** The legacy (pre-1.6, non-zip) torch.save files: the tiny models' state dicts and a one-tensor file. */
+export function pytorchLegacySeeds(): Seed[] {
+  return [
+    ...["tiny-bert", "tiny-roberta"].map((model) => ({ name: `${model}/legacy/pytorch_model.bin`, files: { "pytorch_model.bin": fixture(model, "legacy", "pytorch_model.bin") } })),
+    { name: "errors/legacy-format.bin", files: { "pytorch_model.bin": fixture("errors", "legacy-format.bin") } },
+  ];
+}
+
 export function pytorchSeeds(): Seed[] {
   const seeds: Seed[] = [];
   for (const model of ["tiny-bert", "tiny-roberta"]) {

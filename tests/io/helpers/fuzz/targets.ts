@@ -10,11 +10,11 @@ import { mutateBytes, type Mutation } from "./mutate-bytes.js";
 import { mutatePytorch } from "./pytorch.js";
 import { caseSeed, FuzzRng } from "./random.js";
 import { mutateSafetensors, mutateShardIndex } from "./safetensors.js";
-import { pytorchSeeds, safetensorsSeeds, shardedSeeds, tfSeeds, type Seed } from "./seeds.js";
+import { pytorchLegacySeeds, pytorchSeeds, safetensorsSeeds, shardedSeeds, tfSeeds, type Seed } from "./seeds.js";
 import { mutateTableEntries, mutateTfIndex } from "./tf-checkpoint.js";
 
-export type TargetName = "safetensors" | "safetensors-index" | "pytorch" | "tf-index" | "tf-checkpoint";
-export const TARGETS: readonly TargetName[] = ["safetensors", "safetensors-index", "pytorch", "tf-index", "tf-checkpoint"];
+export type TargetName = "safetensors" | "safetensors-index" | "pytorch" | "pytorch-legacy" | "tf-index" | "tf-checkpoint";
+export const TARGETS: readonly TargetName[] = ["safetensors", "safetensors-index", "pytorch", "pytorch-legacy", "tf-index", "tf-checkpoint"];
 
 export interface FuzzCase {
   target: TargetName;
@@ -63,6 +63,12 @@ export const TARGET_DEFS: Readonly<Record<TargetName, Target>> = {
   "pytorch": {
     seeds: pytorchSeeds,
     mutate: (r, seed) => ({ file: "pytorch_model.bin", mutation: mutatePytorch(r, only(seed.files, "pytorch_model.bin")) }),
+    run: async (files) => parsePytorchBin(only(files, "pytorch_model.bin"), "pytorch_model.bin", { keepHalf: true }),
+  },
+  // the legacy layout is five pickles and raw storages back to back: blind byte edits and cuts reach all of it
+  "pytorch-legacy": {
+    seeds: pytorchLegacySeeds,
+    mutate: (r, seed) => ({ file: "pytorch_model.bin", mutation: mutateBytes(r, only(seed.files, "pytorch_model.bin")) }),
     run: async (files) => parsePytorchBin(only(files, "pytorch_model.bin"), "pytorch_model.bin", { keepHalf: true }),
   },
   "tf-index": {

@@ -40,6 +40,14 @@ export async function loadKnowledgeAdapter(dir: string, engine: Engine): Promise
 
   const weightsPath = join(dir, KADAPTER_WEIGHTS_FILE);
   const { records } = await readSafetensors(weightsPath); // F16/BF16 come back as F32
+  loadKnowledgeAdapterWeights(adapter, records, weightsPath);
+  return adapter;
+}
+
+/** Copies tensors under the reference's names into an adapter, strictly: missing, mis-shaped and unexpected
+ *  ones are reported together, naming `source`. */
+export function loadKnowledgeAdapterWeights(adapter: KnowledgeAdapter, records: readonly TensorRecord[], source: string): void {
+  const config = adapter.config;
   const byName = new Map(records.map((r) => [r.name, r]));
   const missing: string[] = [];
   const mismatched: string[] = [];
@@ -60,7 +68,6 @@ export async function loadKnowledgeAdapter(dir: string, engine: Engine): Promise
   if (unexpected.length) problems.push(`unexpected ${unexpected.length}: ${unexpected.map((n) => `"${n}"`).join(", ")}`);
   if (problems.length) {
     const { pluginLayers, transformerLayers } = config;
-    throw new FormatError(`${weightsPath}: expected the tensors of a knowledge adapter with ${pluginLayers.length} adapter layers of ${transformerLayers} transformer layers (as ${KADAPTER_CONFIG_FILE} says), got ${problems.join("; ")}`);
+    throw new FormatError(`${source}: expected the tensors of a knowledge adapter with ${pluginLayers.length} adapter layers of ${transformerLayers} transformer layers, got ${problems.join("; ")}`);
   }
-  return adapter;
 }

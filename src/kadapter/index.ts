@@ -5,7 +5,7 @@ export {
   defaultPluginLayers, fromKAdapterJson, KADAPTER_FORMAT, KADAPTER_FORMAT_VERSION, knowledgeAdapterConfig, toKAdapterJson,
   type KnowledgeAdapterConfig, type KnowledgeAdapterOptions,
 } from "./config.js";
-export { KADAPTER_CONFIG_FILE, KADAPTER_WEIGHTS_FILE, knowledgeAdapterFiles, loadKnowledgeAdapter, saveKnowledgeAdapter } from "./folder.js";
+export { KADAPTER_CONFIG_FILE, KADAPTER_WEIGHTS_FILE, knowledgeAdapterFiles, loadKnowledgeAdapter, loadKnowledgeAdapterWeights, saveKnowledgeAdapter } from "./folder.js";
 export { FUSION_MODES, KnowledgeFusion, type FusionMode } from "./fusion.js";
 export { KAdapterModel, type KAdapterOutput, type KAdapterParameterGroups } from "./kadapter-model.js";
 export { innerEncoderConfig, KnowledgeAdapter } from "./knowledge-adapter.js";
@@ -18,4 +18,5 @@ export {
   KNOWLEDGE_PRETRAIN_DEFAULTS, KNOWLEDGE_TASK_DEFAULTS, pretrainKnowledgeAdapter, trainKnowledgeTask,
   type KnowledgeContext, type KnowledgeEvents, type KnowledgeLoopOptions, type KnowledgePretrainArgs, type KnowledgeTaskArgs,
 } from "./train.js";
+export { importReleasedAdapter, type ImportOptions, type ImportResult } from "./import.js";
 export { kadapterReferenceName } from "./weights.js";

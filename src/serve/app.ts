@@ -68,6 +68,9 @@ function inputSchema(o: AppOptions) {
   } as const;
 }
 
+/** What the prediction routes answer when they do not answer results. */
+const ERROR_RESPONSES = { 400: errorSchema, 404: errorSchema, 413: errorSchema, 500: errorSchema } as const;
+
 const resultsSchema = {
   type: "array",
   items: {},
@@ -163,10 +166,7 @@ export async function buildApp(o: AppOptions, deps: AppDeps): Promise<FastifyIns
         body: { type: "object", required: ["inputs"], additionalProperties: false, properties: { inputs: inputSchema(o) } },
         response: {
           200: { type: "object", properties: { adapter: { type: "string" }, results: resultsSchema } },
-          400: errorSchema,
-          404: errorSchema,
-          413: errorSchema,
-          500: errorSchema,
+          ...ERROR_RESPONSES,
         },
       },
     },
@@ -189,10 +189,7 @@ export async function buildApp(o: AppOptions, deps: AppDeps): Promise<FastifyIns
         },
         response: {
           200: { type: "object", properties: { results: { type: "object", additionalProperties: resultsSchema } } },
-          400: errorSchema,
-          404: errorSchema,
-          413: errorSchema,
-          500: errorSchema,
+          ...ERROR_RESPONSES,
         },
       },
     },

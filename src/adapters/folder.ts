@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Engine } from "../autograd/index.js";
-import { formatShape } from "../dtype.js";
+import { formatShape, shapeSize } from "../dtype.js";
 import { ConfigError, FormatError } from "../errors.js";
 import { fromHubHeadName, headHubConfig, hubLayers, parseHeadHubConfig, toHubHeadName } from "../heads/index.js";
 import { encodeSafetensors, readJson, readSafetensors, toFloat32, writeFilesAtomic, type FileContents, type TensorRecord } from "../io/index.js";
@@ -116,16 +116,13 @@ export async function loadAdapter(e: Engine, dir: string, base: BertModel, name?
     const weights = await readWeights(join(dir, ADAPTER_WEIGHTS_FILE), (key) => fromAdapterHubName(hub.name, key));
     copyWeights(adapter.bottleneck.namedParameters(), weights, where(ADAPTER_WEIGHTS_FILE));
   }
-  if (adapter.layerNorms) copyWeights(adapter.layerNorms.namedParameters(), await readWeights(normsPath, layerNormName), where(LAYERNORMS_FILE));
+  if (adapter.layerNorms) {
+    // the file's names are the base's Hugging Face names (saveAdapter writes <model_type>.<hfName>); any prefix is accepted
+    const byHfName = new Map(adapter.layerNorms.namedParameters().map(([n]) => [hfName(n), n]));
+    const weights = await readWeights(normsPath, (key) => byHfName.get(key.replace(/^(bert|roberta)\./, "")) ?? null);
+    copyWeights(adapter.layerNorms.namedParameters(), weights, where(LAYERNORMS_FILE));
+  }
   return adapter;
-}
-
-// bert.encoder.layer.3.attention.output.LayerNorm.weight -> encoder.layers.3.attn.norm.weight
-function layerNormName(key: string): string | null {
-  const k = key.replace(/^(bert|roberta)\./, "");
-  if (/^embeddings\.LayerNorm\.(weight|bias)$/.test(k)) return k.replace("LayerNorm", "norm");
-  const m = /^encoder\.layer\.(\d+)\.(attention\.output|output)\.LayerNorm\.(weight|bias)$/.exec(k);
-  return m ? `encoder.layers.${m[1]}.${m[2] === "output" ? "ffn" : "attn"}.norm.${m[3]}` : null;
 }
 
 /** Copies loaded weights into tensors by name, strictly (every tensor present, none extra, shapes equal). */
@@ -149,7 +146,7 @@ export async function readAdapterFolderInfo(dir: string): Promise<AdapterInfo & 
   const { rawHead, head, hub } = await readConfigs(dir);
   let parameters = 0;
   for (const file of [HEAD_WEIGHTS_FILE, ADAPTER_WEIGHTS_FILE, LAYERNORMS_FILE]) {
-    if (existsSync(join(dir, file))) parameters += (await readSafetensors(join(dir, file))).records.reduce((n, r) => n + r.shape.reduce((a, b) => a * b, 1), 0);
+    if (existsSync(join(dir, file))) parameters += (await readSafetensors(join(dir, file))).records.reduce((n, r) => n + shapeSize(r.shape), 0);
   }
   const top = rawHead as { hidden_size?: unknown; model_type?: unknown };
   const kind = hub ? hub.config.preset : existsSync(join(dir, LAYERNORMS_FILE)) ? "layernorm-only" : "head-only";

@@ -33,22 +33,21 @@ export function forwardAdapters(
   const T = input.seqLength;
   const groups = routing.groups.flatMap(({ insertions: adapter, rows }): AdapterLogits[] => {
     if (!adapter) return [];
-    const out = output;
     const all = rows.length === B; // the whole batch: no cut, so this is exactly the single-adapter path
     const pick = (x: Tensor): Tensor => (all ? x : rowsOf(x, rows));
     const head = adapter.head;
     let features: Tensor;
-    if (head.readsTokens) features = pick(out.lastHidden);
-    else if (head.config.pooling === "cls") features = firstToken(pick(out.lastHidden));
+    if (head.readsTokens) features = pick(output.lastHidden);
+    else if (head.config.pooling === "cls") features = firstToken(pick(output.lastHidden));
     else if (head.config.pooling === "pooler") {
-      if (!out.pooled)
+      if (!output.pooled)
         throw new ConfigError(
           `adapter "${adapter.name}": its head reads the pooled output, and this base model has no pooler; hint: train with pooling "cls" (AdapterHub's default head) or "mean"`,
         );
-      features = pick(out.pooled);
+      features = pick(output.pooled);
     } else {
       const mask = input.attentionMask;
-      features = meanOverTokens(pick(out.lastHidden), mask && !all ? maskRows(mask, rows, T) : mask);
+      features = meanOverTokens(pick(output.lastHidden), mask && !all ? maskRows(mask, rows, T) : mask);
     }
     return [{ adapter, rows, logits: head.forward(features, ctx) }];
   });

@@ -16,5 +16,5 @@ export { optimizerStep, restoreCheckpoint, TrainingDivergedError, type StepArgs 
 export { TaskModel, type TrainableModel } from "./task-model.js";
 export { resolveTask, type InlineExample, type ResolvedTask, type TaskSpec } from "./tasks.js";
 export {
-  adapterPartsFor, applyTrainMode, countParameters, TRAIN_MODES, trainsEncoder, type NamedTensor, type ParameterCounts, type ParameterGroups, type TrainMode,
+  adapterPartsFor, applyTrainMode, countParameters, selectTrainable, TRAIN_MODES, trainsEncoder, type NamedTensor, type ParameterCounts, type ParameterGroups, type TrainMode,
 } from "./trainable.js";

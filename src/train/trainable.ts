@@ -44,8 +44,8 @@ export function adapterPartsFor(mode: TrainMode, bottleneck: BottleneckConfig): 
   return { bottleneck: mode === "adapters" ? bottleneck : null, layerNorms: mode === "adapters" || mode === "layernorm-only" };
 }
 
-/** topLayers: k for "top-layers" mode. */
-export function applyTrainMode(mode: TrainMode, groups: ParameterGroups, options: { topLayers?: number } = {}): NamedTensor[] {
+/** What `mode` trains, without touching any tensor (topLayers: k for "top-layers" mode). */
+export function selectTrainable(mode: TrainMode, groups: ParameterGroups, options: { topLayers?: number } = {}): NamedTensor[] {
   if (!TRAIN_MODES.includes(mode)) throw new ConfigError(`train mode: unknown "${mode}"; expected one of ${TRAIN_MODES.join(", ")}`);
   if (mode === "adapters" && groups.adapters.length === 0) throw new ConfigError(`train mode "adapters": expected an adapter, got none; hint: add one or choose --mode full`);
   const numLayers = 1 + Math.max(-1, ...groups.base.map(([n]) => layerIndex(n) ?? -1));
@@ -59,19 +59,20 @@ export function applyTrainMode(mode: TrainMode, groups: ParameterGroups, options
     if (mode === "top-layers") return (layerIndex(name) ?? -1) >= numLayers - k || name.startsWith("pooler.");
     return false;
   };
-  const trainable: NamedTensor[] = [];
-  for (const group of ["base", "adapters", "head"] as const) {
-    for (const [name, t] of groups[group]) {
-      t.requiresGrad = trains(group, name);
-      if (t.requiresGrad) trainable.push([name, t]);
-    }
-  }
+  return (["base", "adapters", "head"] as const).flatMap((group) => groups[group].filter(([name]) => trains(group, name)));
+}
+
+/** Sets requiresGrad on every tensor of the groups to what `mode` trains; returns the trainable list. */
+export function applyTrainMode(mode: TrainMode, groups: ParameterGroups, options: { topLayers?: number } = {}): NamedTensor[] {
+  const trainable = selectTrainable(mode, groups, options);
+  const trains = new Set(trainable.map(([, t]) => t));
+  for (const group of ["base", "adapters", "head"] as const) for (const [, t] of groups[group]) t.requiresGrad = trains.has(t);
   return trainable;
 }
 
-export function countParameters(groups: ParameterGroups): ParameterCounts {
-  const size = (list: readonly NamedTensor[], onlyTrainable: boolean): number =>
-    list.reduce((n, [, t]) => n + (onlyTrainable && !t.requiresGrad ? 0 : t.size), 0);
+/** Sizes of the groups; trainable: the given list, else the tensors that require gradients. */
+export function countParameters(groups: ParameterGroups, trainable?: readonly NamedTensor[]): ParameterCounts {
+  const size = (list: readonly NamedTensor[]): number => list.reduce((n, [, t]) => n + t.size, 0);
   const all = [...groups.base, ...groups.adapters, ...groups.head];
-  return { total: size(all, false), trainable: size(all, true), adapter: size(groups.adapters, false), head: size(groups.head, false) };
+  return { total: size(all), trainable: size(trainable ?? all.filter(([, t]) => t.requiresGrad)), adapter: size(groups.adapters), head: size(groups.head) };
 }

@@ -5,7 +5,7 @@ import { Adapter, bottleneckConfig, readAdapterFolderInfo } from "../../adapters
 import { ConfigError } from "../../errors.js";
 import { headConfig } from "../../heads/index.js";
 import { Rng } from "../../rng.js";
-import { adapterPartsFor, applyTrainMode, countParameters, TaskModel, TRAIN_MODES } from "../../train/index.js";
+import { adapterPartsFor, countParameters, selectTrainable, TaskModel, TRAIN_MODES } from "../../train/index.js";
 import { integer, openKit } from "../setup.js";
 
 interface InfoFlags {
@@ -42,14 +42,12 @@ export async function info(flags: InfoFlags): Promise<void> {
       const bottleneck = bottleneckConfig(preset, { bottleneckSize: flags.adapterSize }, c.hiddenSize, c.numLayers);
       const adapter = new Adapter(kit.engine, preset, kit.base, { ...adapterPartsFor(mode, bottleneck), head }, { bottleneck: new Rng(0), head: new Rng(0) });
       const groups = new TaskModel(kit.base, adapter).parameterGroups();
-      applyTrainMode(mode, groups);
-      const counts = countParameters(groups);
+      const counts = countParameters(groups, selectTrainable(mode, groups)); // counts only: the kit's base stays frozen
       const pct = (n: number): string => `(${((100 * n) / counts.total).toFixed(2)}%)`;
       const label = mode === "adapters" ? preset : mode;
       console.log(
         `${label.padEnd(15)} ${fmt(counts.total).padEnd(12)} ${`${fmt(counts.trainable)} ${pct(counts.trainable)}`.padEnd(22)} ${counts.adapter ? `${fmt(counts.adapter)} ${pct(counts.adapter)}` : "-"}`,
       );
-      for (const t of kit.base.parameters()) t.requiresGrad = false; // applyTrainMode marked the base for full/top-layers: the table only counts
     }
   }
 }

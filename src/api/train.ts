@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { mkdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Engine } from "../autograd/index.js";
-import { Adapter, ADAPTER_FOLDER_FILES, bottleneckConfig, saveAdapter, type AdapterActivation, type AdapterInfo } from "../adapters/index.js";
+import { Adapter, ADAPTER_FOLDER_FILES, bottleneckConfig, loadAdapter, saveAdapter, type AdapterActivation, type AdapterInfo } from "../adapters/index.js";
 import { ConfigError } from "../errors.js";
 import { headConfig, type Pooling } from "../heads/index.js";
 import { saveHfModel, type BertModel } from "../models/index.js";
@@ -250,5 +250,8 @@ export async function trainAdapter(ctx: TrainContext, args: TrainArgs): Promise<
     modelDir: modelOut,
     loaded: ownsEncoder ? null : adapter.info(),
   };
-  return { summary, adapter: ownsEncoder ? null : adapter };
+  // the kit keeps the adapter the folder holds: the best on dev, which (after later steps, or in a resumed run
+  // whose best an earlier process saved) is not the one in memory
+  const kept = ownsEncoder ? null : devSet ? await loadAdapter(ctx.engine, adapterDir, encoder, args.adapter) : adapter;
+  return { summary, adapter: kept };
 }

@@ -91,6 +91,20 @@ describe("AdapterKit", () => {
     assert.ok((s?.parameters ?? 0) > 0 && (s?.bytes ?? 0) === 4 * (s?.parameters ?? 0));
   });
 
+  it("keeps loaded the adapter its folder holds (the best on dev), not the last step's", async () => {
+    const run = await kit.train({
+      adapter: "every-step",
+      task: { source: "glue", name: "SST-2", dataDir: join(DATA, "glue") },
+      out: join(tmp, "every-step"),
+      options: { ...quick, maxSteps: 4, evalEvery: 1 },
+    });
+    assert.equal(run.evaluations, 4);
+    await kit.loadAdapter("every-step-saved", run.adapterDir);
+    assert.deepEqual(snapshot(kit, "every-step"), snapshot(kit, "every-step-saved"), `best at step ${run.best?.step}, last at ${run.last?.step}`);
+    kit.unloadAdapter("every-step");
+    kit.unloadAdapter("every-step-saved");
+  });
+
   it("predicts typed results per head kind, and several adapters on the same inputs in one call", async () => {
     const one = (await kit.predict("sentiment", TEXTS)) as ClassificationResult[];
     assert.equal(one.length, 3);

@@ -11,7 +11,7 @@ import { ConfigError, FormatError } from "../errors.js";
 import { EntityTypingHead, RelationClassificationHead } from "../heads/index.js";
 import { encodeSafetensors, readJson, readSafetensors, toFloat32, writeFilesAtomic } from "../io/index.js";
 import type { BertModel, EncoderInput } from "../models/index.js";
-import type { ForwardContext } from "../nn/index.js";
+import type { ForwardContext, Module } from "../nn/index.js";
 import { Rng } from "../rng.js";
 import { fromKAdapterJson, toKAdapterJson } from "./config.js";
 import { FUSION_MODES, KnowledgeFusion, type FusionMode } from "./fusion.js";
@@ -61,23 +61,30 @@ export interface TaskFolderContents {
   task: "openentity" | "tacred";
   labels: readonly string[];
   maxSeqLength: number;
-  encoder: BertModel;
+  hiddenSize: number;
+  /** The encoder the task ran over: whether the run fine-tuned it, and its fingerprint (BertModel.fingerprint). */
   encoderFineTuned: boolean;
+  encoderSha256: string;
   knowledge: readonly { name: string; adapter: KnowledgeAdapter }[];
   fusion: KnowledgeFusion | null;
   fusionMode: FusionMode;
   head: EntityTypingHead | RelationClassificationHead;
 }
 
+/** Every tensor task.safetensors holds, under its name there: fusion.*, head.*, knowledge.<k>.<reference name>. */
+function taskTensors(fusion: KnowledgeFusion | null, head: Module, knowledge: readonly { adapter: KnowledgeAdapter }[]): [string, Tensor][] {
+  return [
+    ...(fusion?.namedParameters("fusion.") ?? []), ...head.namedParameters("head."),
+    ...knowledge.flatMap(({ adapter }, k) => adapter.namedParameters().map(([n, t]): [string, Tensor] => [`knowledge.${k}.${kadapterReferenceName(n)}`, t])),
+  ];
+}
+
 export async function saveKnowledgeTaskFolder(dir: string, c: TaskFolderContents): Promise<void> {
-  const records = [
-    ...(c.fusion?.namedParameters("fusion.") ?? []), ...c.head.namedParameters("head."),
-    ...c.knowledge.flatMap(({ adapter }, k) => adapter.namedParameters().map(([n, t]): [string, Tensor] => [`knowledge.${k}.${kadapterReferenceName(n)}`, t])),
-  ].map(([name, t]) => ({ name, dtype: "F32" as const, shape: [...t.shape], data: Float32Array.from(t.data) }));
+  const records = taskTensors(c.fusion, c.head, c.knowledge).map(([name, t]) => ({ name, dtype: "F32" as const, shape: [...t.shape], data: Float32Array.from(t.data) }));
   const config = {
     format: FORMAT, format_version: 1, task: c.task, labels: c.labels, max_seq_length: c.maxSeqLength, fusion: c.fusionMode,
-    hidden_size: c.encoder.config.hiddenSize, dropout: c.head.options.dropout ?? 0.1,
-    encoder: { fine_tuned: c.encoderFineTuned, sha256: c.encoder.fingerprint() },
+    hidden_size: c.hiddenSize, dropout: c.head.options.dropout ?? 0.1,
+    encoder: { fine_tuned: c.encoderFineTuned, sha256: c.encoderSha256 },
     knowledge: c.knowledge.map(({ name, adapter }) => ({ name, config: toKAdapterJson(adapter.config) })),
   };
   await writeFilesAtomic(dir, { [TASK_CONFIG_FILE]: JSON.stringify(config, null, 2) + "\n", [TASK_WEIGHTS_FILE]: encodeSafetensors(records) });
@@ -116,11 +123,7 @@ export async function loadKnowledgeTaskFolder(e: Engine, dir: string, base: Bert
     : new RelationClassificationHead(e, { hiddenSize: H, numRelations: labels.length, dropout }, new Rng(0));
   const weightsPath = join(dir, TASK_WEIGHTS_FILE);
   const weights = new Map((await readSafetensors(weightsPath)).records.map((r) => [r.name, toFloat32(r)]));
-  const target = [
-    ...(fusion?.namedParameters("fusion.") ?? []), ...head.namedParameters("head."),
-    ...knowledge.flatMap(({ adapter }, k) => adapter.namedParameters().map(([n, t]): [string, Tensor] => [`knowledge.${k}.${kadapterReferenceName(n)}`, t])),
-  ];
-  copyWeights(target, weights, `K-Adapter task "${name}" (${weightsPath})`);
+  copyWeights(taskTensors(fusion, head, knowledge), weights, `K-Adapter task "${name}" (${weightsPath})`);
   const kind = task === "openentity" ? "entity-typing" : "relation-classification";
   return new KnowledgeTaskAdapter(name, kind, labels as string[], maxSeqLength as number, base, knowledge, fusion, head);
 }

@@ -182,9 +182,11 @@ export async function trainKnowledgeTask(ctx: KnowledgeContext, args: KnowledgeT
   const counts = {
     total: size(groups.plm) + size(groups.adapters) + size(groups.fusion) + size(groups.head), adapter: size(groups.adapters) + size(groups.fusion), head: size(groups.head),
   };
+  const frozenSha256 = args.freezeEncoder ? plm.fingerprint() : null; // a frozen encoder hashes the same at every save
   return run(ctx, { ...args, maxSeqLength }, d, task, model, trainable, counts, description, async () => {
       await saveKnowledgeTaskFolder(join(out, "task"), {
-        task: args.task, labels: task.labels, maxSeqLength, encoder: plm, encoderFineTuned: !args.freezeEncoder, knowledge: adapters, fusion, fusionMode, head,
+        task: args.task, labels: task.labels, maxSeqLength, hiddenSize: H, encoderFineTuned: !args.freezeEncoder, encoderSha256: frozenSha256 ?? plm.fingerprint(),
+        knowledge: adapters, fusion, fusionMode, head,
       });
       if (!args.freezeEncoder) await saveHfModel(join(out, "model"), plm, plmConfig, { tokenizerFrom: ctx.modelDir });
       if (args.trainAdapters) for (const { name, adapter } of adapters) await saveKnowledgeAdapter(join(out, "adapters", name), adapter);

@@ -6,7 +6,6 @@
 // throughput at that shape (predictCalls on as many sentences, on one adapter) as the ceiling.
 // Not a test: nothing asserts on time. Never two timed things at once: the ceiling runs after the server stops.
 import autocannon from "autocannon";
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -17,6 +16,7 @@ import { readGlue } from "../src/data/index.js";
 import { headConfig } from "../src/heads/index.js";
 import { writeInitialisedModel } from "../src/models/index.js";
 import { Rng } from "../src/rng.js";
+import { spawnServe } from "../scripts/scale-out.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const DATA = resolve(ROOT, "../shared/data");
@@ -114,17 +114,6 @@ async function warm(url: string, adapters: number): Promise<void> {
   }
 }
 
-async function startServer(model: string, store: string, mode: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const proc = spawn(process.execPath, [join(ROOT, "dist/src/cli/main.js"), "serve", "--model", model, "--adapters", store, "--port", "0", "--max-adapters", "256", "--batching", mode], { stdio: ["ignore", "ignore", "pipe"] });
-  let err = "";
-  proc.stderr.on("data", (d: Buffer) => { err += d.toString(); });
-  const url = await new Promise<string>((ok, fail) => {
-    const t = setInterval(() => { const m = / at (http:\/\/127\.0\.0\.1:\d+);/.exec(err); if (m) { clearInterval(t); ok(m[1]); } }, 50);
-    proc.once("exit", (code) => { clearInterval(t); fail(new Error(`serve exited (${code}):\n${err}`)); });
-  });
-  return { url, stop: () => new Promise((ok) => { proc.once("exit", () => ok()); proc.kill("SIGTERM"); }) };
-}
-
 /**
  * The library alone at the server's batch shape: the worker got `calls` one-sentence requests per batch (and
  * cut them into forwards by length), so the ceiling runs predictCalls on as many, on one adapter; sentences/s.
@@ -152,7 +141,7 @@ for (const plan of MODELS.filter((m) => !only || m.id === only)) {
   const store = await makeStore(kit, plan);
   let shapeAtOne = { calls: 1, rows: 1, tokens: 0 };
   for (const mode of MODES) {
-    const server = await startServer(dir, store, mode);
+    const server = await spawnServe(["--model", dir, "--adapters", store, "--max-adapters", "256", "--batching", mode]);
     for (const adapters of COUNTS) {
       await warm(server.url, adapters); // every adapter loaded before the clock starts
       const names = ["adapterkit_batch_rows_sum", "adapterkit_batch_rows_count", "adapterkit_batch_tokens_sum", "adapterkit_batch_requests_sum", "adapterkit_batch_requests_count"];

@@ -23,14 +23,9 @@ export interface ScaleOutOptions {
   log?: (line: string) => void;
 }
 
-export interface Replica {
-  url: string;
-  proc: ChildProcess;
-}
-
 export interface ScaleOut {
   url: string;
-  replicas: Replica[];
+  replicas: Served[];
   stop(): Promise<void>;
 }
 
@@ -40,25 +35,42 @@ export function nginxMissing(): string | null {
   return r.error ? `nginx not found (${r.error.message}); apt-get install -y nginx` : null;
 }
 
-function startReplica(o: ScaleOutOptions): Promise<Replica> {
-  const proc = spawn(process.execPath, [CLI, "serve", "--model", o.model, "--adapters", o.adapters, "--port", "0", ...(o.serveArgs ?? [])], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+/** A running `adapterkit serve`: its URL, its process, what it wrote to stderr, and its exit (code or signal). */
+export interface Served {
+  url: string;
+  proc: ChildProcess;
+  stderr(): string;
+  /** Sends the signal (default SIGTERM) and resolves with the exit code once it has exited. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `adapterkit serve <args> --port 0` and resolves once it says where it listens. */
+export function spawnServe(args: readonly string[]): Promise<Served> {
+  const proc = spawn(process.execPath, [CLI, "serve", "--port", "0", ...args], { stdio: ["ignore", "ignore", "pipe"] });
   let err = "";
   proc.stderr?.on("data", (d: Buffer) => {
     err += d.toString();
   });
+  const exited = new Promise<number | null>((ok) => proc.once("exit", (code) => ok(code)));
   return new Promise((ok, fail) => {
     const t = setInterval(() => {
       const m = / at (http:\/\/127\.0\.0\.1:\d+);/.exec(err);
       if (m) {
         clearInterval(t);
-        ok({ url: m[1], proc });
+        ok({
+          url: m[1],
+          proc,
+          stderr: () => err,
+          stop: (signal = "SIGTERM") => {
+            if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+            return exited;
+          },
+        });
       }
     }, 50);
     proc.once("exit", (code) => {
       clearInterval(t);
-      fail(new Error(`replica exited (${code}) before listening:\n${err}`));
+      fail(new Error(`serve exited (${code}) before listening:\n${err}`));
     });
   });
 }
@@ -122,7 +134,7 @@ export async function startScaleOut(o: ScaleOutOptions): Promise<ScaleOut> {
   const missing = nginxMissing();
   if (missing) throw new Error(`scale-out: ${missing}`);
   const log = o.log ?? (() => {});
-  const replicas = await Promise.all(Array.from({ length: o.replicas }, () => startReplica(o)));
+  const replicas = await Promise.all(Array.from({ length: o.replicas }, () => spawnServe(["--model", o.model, "--adapters", o.adapters, ...(o.serveArgs ?? [])])));
   const work = o.work ?? mkdtempSync(join(tmpdir(), "adapterkit-nginx-"));
   for (const d of ["body", "proxy", "fastcgi", "uwsgi", "scgi"]) mkdirSync(join(work, d), { recursive: true });
   const port = o.port || (await freePort());
@@ -163,7 +175,7 @@ export async function startScaleOut(o: ScaleOutOptions): Promise<ScaleOut> {
     replicas,
     stop: async () => {
       await stopProc(nginx, "SIGQUIT");
-      await Promise.all(replicas.map((r) => stopProc(r.proc, "SIGTERM")));
+      await Promise.all(replicas.map((r) => r.stop()));
     },
   };
 }

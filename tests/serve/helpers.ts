@@ -1,11 +1,13 @@
 // A served adapterkit for the tests: a store of adapters over the shipped mini BERT (trained briefly on real
 // data, plus broken ones), and the server as a user starts it, `adapterkit serve`, on a free loopback port.
-import { spawn, type ChildProcess } from "node:child_process";
 import { request } from "node:http";
 import { cpSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawnServe, type Served } from "../../scripts/scale-out.js";
 import { AdapterKit } from "../../src/api/index.js";
+
+export type { Served };
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 export const MODEL = join(ROOT, "models/mini-bert-uncased");
@@ -43,43 +45,9 @@ export async function makeStore(dir: string): Promise<AdapterKit> {
   return kit;
 }
 
-export interface Served {
-  url: string;
-  proc: ChildProcess;
-  stderr: () => string;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
-
-export async function serve(args: string[]): Promise<Served> {
-  const proc = spawn(process.execPath, [join(ROOT, "dist/src/cli/main.js"), "serve", "--model", MODEL, "--port", "0", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let err = "";
-  proc.stderr?.on("data", (d: Buffer) => {
-    err += d.toString();
-  });
-  proc.stdout?.resume();
-  const url = await new Promise<string>((ok, fail) => {
-    const timer = setInterval(() => {
-      const m = / at (http:\/\/127\.0\.0\.1:\d+);/.exec(err);
-      if (m) {
-        clearInterval(timer);
-        ok(m[1]);
-      }
-    }, 50);
-    proc.once("exit", (code) => {
-      clearInterval(timer);
-      fail(new Error(`serve exited (${code}) before listening:\n${err}`));
-    });
-  });
-  const exited = new Promise<number | null>((ok) => proc.once("exit", (code) => ok(code)));
-  return {
-    url,
-    proc,
-    stderr: () => err,
-    stop: async (signal = "SIGTERM") => {
-      proc.kill(signal);
-      return exited;
-    },
-  };
+/** `adapterkit serve` over the mini BERT, as a user starts it, on a free loopback port. */
+export function serve(args: string[]): Promise<Served> {
+  return spawnServe(["--model", MODEL, ...args]);
 }
 
 /** POSTs with the path sent exactly as given (fetch would resolve "%2e%2e" and ".." before sending). */

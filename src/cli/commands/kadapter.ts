@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
 import { addKnowledgeLoopOptions, runKnowledgePretraining } from "../knowledge.js";
 import { Engine } from "../../autograd/index.js";
-import { importReleasedAdapter } from "../../kadapter/index.js";
+import { importReleasedAdapter, type KnowledgeEvents, type KnowledgePretrainArgs } from "../../kadapter/index.js";
 import { refBackend } from "../../kernels/index.js";
 import { integer, log, openKit } from "../setup.js";
 
@@ -18,32 +18,11 @@ interface ImportFlags {
   skipLayers: number;
 }
 
-interface KnowledgePretrainFlags {
+/** The library's arguments as commander parses them: the shared data folder as --data, the task still unchecked. */
+interface KnowledgePretrainFlags extends Omit<KnowledgePretrainArgs, "task" | "dataDir" | keyof KnowledgeEvents> {
   task: string;
   model: string;
-  out: string;
   data: string;
-  trainFile?: string;
-  devFile?: string;
-  lr?: number;
-  epochs?: number;
-  batchSize?: number;
-  maxSeqLength?: number;
-  warmupProportion?: number;
-  weightDecay?: number;
-  seed?: number;
-  evalEvery?: number;
-  checkpointEvery?: number;
-  maxTrainExamples?: number;
-  maxSteps?: number;
-  resume: boolean;
-  adapterHidden?: number;
-  adapterHeads?: number;
-  adapterIntermediate?: number;
-  adapterLayers?: number;
-  pluginLayers?: number[];
-  skipLayers?: number;
-  maskPadding: boolean;
 }
 
 export function registerKAdapter(program: Command): void {

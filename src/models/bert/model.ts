@@ -134,7 +134,7 @@ export class BertModel extends Module {
     const hash = createHash("sha256");
     for (const [name, t] of this.namedParameters()) {
       hash.update(name);
-      const data = Float32Array.from(t.data);
+      const data = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data); // float32 bytes either way
       hash.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     }
     return hash.digest("hex");

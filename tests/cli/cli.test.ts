@@ -129,6 +129,9 @@ describe("adapterkit CLI", () => {
     const skipped = run(fileTask(ragged, ["--skip-malformed"], ragged));
     assert.equal(skipped.code, 0, skipped.stderr);
     assert.match(skipped.stderr, /skipped 2 malformed row\(s\): .*ragged\.tsv:3/);
+    const pooling = run(["train", "--model", model, "--task", "SST-2", "--data", join(SHARED, "glue"), "--pooling", "weird", "--out", join(tmp, "x")]);
+    assert.equal(pooling.code, 1);
+    assert.match(pooling.stderr, /^adapterkit: --pooling: unknown "weird"; expected one of pooler, mean, cls$/m);
     const missing = run(["train", "--model", join(tmp, "nope"), "--task", "SST-2", "--data", join(SHARED, "glue"), "--out", join(tmp, "x")]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /^adapterkit: .*nope/m);

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import type { AdapterActivation } from "../../adapters/index.js";
 import type { TrainSummary } from "../../api/index.js";
 import { ConfigError } from "../../errors.js";
-import type { Pooling } from "../../heads/index.js";
+import { POOLINGS, type Pooling } from "../../heads/index.js";
 import { TRAIN_MODES, type AdamVariant, type ScheduleKind, type TrainMode } from "../../train/index.js";
 import { trainWithProgress } from "../train-adapter.js";
 import { defaultDataDir, integer, number, openKit } from "../setup.js";
@@ -81,6 +81,7 @@ export async function train(flags: TrainFlags): Promise<TrainSummary | null> {
   }
   if (flags.knowledge) throw new ConfigError(`--knowledge: expected a K-Adapter task (--task openentity or tacred), got "${flags.task}"`);
   if (!TRAIN_MODES.includes(flags.mode)) throw new ConfigError(`--mode: unknown "${flags.mode}"; expected one of ${TRAIN_MODES.join(", ")}`);
+  if (flags.pooling !== undefined && !POOLINGS.includes(flags.pooling)) throw new ConfigError(`--pooling: unknown "${flags.pooling}"; expected one of ${POOLINGS.join(", ")}`);
   const spec = taskSpec(flags);
   const kit = await openKit(flags.model, { lowercase: flags.lowercase, strict: flags.strict });
   const summary = await trainWithProgress(kit, {

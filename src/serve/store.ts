@@ -36,23 +36,18 @@ export class AdapterStore {
     return real;
   }
 
-  /** Every adapter name the store and the command line offer. */
+  /** Every adapter name the store and the command line offer: those folder() would serve, nothing it refuses. */
   names(): string[] {
-    const inStore =
-      this.root === null
-        ? []
-        : readdirSync(this.root, { withFileTypes: true })
-            .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && isPlainName(e.name))
-            .map((e) => e.name);
+    const inStore = this.root === null ? [] : readdirSync(this.root).filter((name) => this.serves(name));
     return [...new Set([...inStore, ...this.named.keys()])].sort();
   }
-}
 
-function isPlainName(name: string): boolean {
-  try {
-    checkAdapterName(name);
-    return true;
-  } catch {
-    return false;
+  private serves(name: string): boolean {
+    try {
+      this.folder(name);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }

@@ -75,6 +75,7 @@ describe("adapterkit serve", () => {
       list.adapters.some((a) => a.name === "sentiment-c" && !a.loaded),
       "store adapters are listed before they load",
     );
+    assert.ok(!list.adapters.some((a) => a.name === "escape"), "a store entry that leads outside the store is not offered");
   });
 
   it("gives bad input a JSON error with the right status and keeps serving", async () => {

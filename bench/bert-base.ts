@@ -29,7 +29,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { Adapter, bottleneckConfig, toAdapterHubName } from "../src/adapters/index.js";
+import { Adapter, bottleneckConfig, toAdapterHubNames } from "../src/adapters/index.js";
 import { Engine } from "../src/autograd/index.js";
 import { headConfig, type Labels } from "../src/heads/index.js";
 import type { TensorRecord } from "../src/io/index.js";
@@ -133,7 +133,7 @@ async function prepare(dir: string): Promise<void> {
   const b = build(engine);
   const f32 = (name: string, shape: readonly number[], data: Float32Array): TensorRecord => ({ name, dtype: "F32", shape: [...shape], data });
   const extra: TensorRecord[] = [
-    ...(b.adapter.bottleneck?.namedParameters() ?? []).map(([n, t]) => f32(toAdapterHubName(b.config.modelType, ADAPTER, n), t.shape, Float32Array.from(t.data))),
+    ...(b.adapter.bottleneck?.namedParameters() ?? []).map(([n, t]) => f32(toAdapterHubNames(b.config.modelType, ADAPTER, n)[0], t.shape, Float32Array.from(t.data))),
     ...b.adapter.head.namedParameters().map(([n, t]) => f32(n, t.shape, Float32Array.from(t.data))),
   ];
   await saveHfModel(dir, b.encoder, b.config, { extra, metadata: { adapter: ADAPTER } });

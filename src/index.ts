@@ -11,10 +11,10 @@ export type {
 
 // adapters: what one owns, the folders they live in, how a batch mixes them
 export {
-  Adapter, ADAPTER_FOLDER_FILES, AdapterSet, bottleneckConfig, forwardAdapters, HOULSBY, loadAdapter, PFEIFFER, readAdapterFolderInfo, saveAdapter,
-  type AdapterActivation, type AdapterInfo, type AdapterLogits, type AdapterSpec, type BottleneckConfig,
+  Adapter, ADAPTER_FOLDER_FILES, ADAPTER_PRESETS, AdapterSet, bottleneckConfig, forwardAdapters, loadAdapter, readAdapterFolderInfo, saveAdapter,
+  type AdapterActivation, type AdapterInfo, type AdapterLogits, type AdapterPreset, type AdapterSpec, type BottleneckConfig,
 } from "./adapters/index.js";
-export { headConfig, type HeadConfig, type HeadKind, type Pooling } from "./heads/index.js";
+export { headConfig, type HeadConfig, type HeadKind, type HeadShape, type Pooling } from "./heads/index.js";
 
 // training: tasks, modes, the loop's records, metrics
 export {

@@ -8,25 +8,35 @@ import { join } from "node:path";
 import type { Engine } from "../autograd/index.js";
 import { formatShape, shapeSize } from "../dtype.js";
 import { ConfigError, FormatError } from "../errors.js";
-import { fromHubHeadName, headHubConfig, hubLayers, parseHeadHubConfig, toHubHeadName } from "../heads/index.js";
-import { encodeSafetensors, readJson, readSafetensors, toFloat32, writeFilesAtomic, type FileContents, type TensorRecord } from "../io/index.js";
+import { fromHubHeadName, headHubConfig, parseHeadHubConfig, toHubHeadName } from "../heads/index.js";
+import { encodeSafetensors, readJson, readPytorchBin, readSafetensors, toFloat32, writeFilesAtomic, type FileContents, type TensorRecord } from "../io/index.js";
 import { hfName, type BertModel } from "../models/index.js";
 import { Rng } from "../rng.js";
 import { Adapter, checkAdapterName, type AdapterInfo } from "./adapter.js";
 import {
   ADAPTER_CONFIG_FILE,
+  ADAPTER_WEIGHTS_BIN,
   ADAPTER_WEIGHTS_FILE,
   adapterHubConfig,
   fromAdapterHubName,
   HEAD_CONFIG_FILE,
+  HEAD_WEIGHTS_BIN,
   HEAD_WEIGHTS_FILE,
   LAYERNORMS_FILE,
   parseAdapterHubConfig,
-  toAdapterHubName,
+  toAdapterHubNames,
 } from "./adapterhub-format.js";
 
 /** The files an adapter folder may hold (what its size on disk counts). */
-export const ADAPTER_FOLDER_FILES = [ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, HEAD_CONFIG_FILE, HEAD_WEIGHTS_FILE, LAYERNORMS_FILE] as const;
+export const ADAPTER_FOLDER_FILES = [
+  ADAPTER_CONFIG_FILE,
+  ADAPTER_WEIGHTS_FILE,
+  ADAPTER_WEIGHTS_BIN,
+  HEAD_CONFIG_FILE,
+  HEAD_WEIGHTS_FILE,
+  HEAD_WEIGHTS_BIN,
+  LAYERNORMS_FILE,
+] as const;
 
 const record = (name: string, shape: readonly number[], data: Float32Array | Float64Array): TensorRecord => ({
   name,
@@ -45,11 +55,14 @@ export async function saveAdapter(dir: string, adapter: Adapter, base: { modelTy
   const meta = { name, modelType: base.modelType, hiddenSize: base.hiddenSize };
   const files: Record<string, FileContents> = {
     [HEAD_CONFIG_FILE]: json(headHubConfig(adapter.head.config, meta)),
-    [HEAD_WEIGHTS_FILE]: encodeSafetensors(adapter.head.namedParameters().map(([n, t]) => record(toHubHeadName(name, n, hubLayers(adapter.head.config)), t.shape, t.data))),
+    [HEAD_WEIGHTS_FILE]: encodeSafetensors(adapter.head.namedParameters().map(([n, t]) => record(toHubHeadName(name, n, adapter.head.config), t.shape, t.data))),
   };
   if (adapter.bottleneck) {
-    files[ADAPTER_CONFIG_FILE] = json(adapterHubConfig(adapter.bottleneck.config, meta));
-    files[ADAPTER_WEIGHTS_FILE] = encodeSafetensors(adapter.bottleneck.namedParameters().map(([n, t]) => record(toAdapterHubName(base.modelType, name, n), t.shape, t.data)));
+    const config = adapter.bottleneck.config;
+    files[ADAPTER_CONFIG_FILE] = json(adapterHubConfig(config, meta));
+    files[ADAPTER_WEIGHTS_FILE] = encodeSafetensors(
+      adapter.bottleneck.namedParameters().flatMap(([n, t]) => toAdapterHubNames(base.modelType, name, n, config.lnBefore).map((key) => record(key, t.shape, t.data))),
+    );
   }
   if (adapter.layerNorms) {
     files[LAYERNORMS_FILE] = encodeSafetensors(adapter.layerNorms.namedParameters().map(([n, t]) => record(`${base.modelType}.${hfName(n)}`, t.shape, t.data)));
@@ -57,17 +70,33 @@ export async function saveAdapter(dir: string, adapter: Adapter, base: { modelTy
   await writeFilesAtomic(dir, files);
 }
 
+/** Reads a weights file (safetensors, or a torch.save .bin as AdapterHub writes by default), renamed. A name may
+ *  come from two keys (AdapterHub's state dict holds a shared module twice) only with equal values. */
 async function readWeights(path: string, rename: (key: string) => string | null): Promise<Map<string, Float32Array>> {
-  const { records } = await readSafetensors(path);
+  const records = path.endsWith(".bin") ? await readPytorchBin(path) : (await readSafetensors(path)).records;
   const out = new Map<string, Float32Array>();
   const unknown: string[] = [];
   for (const r of records) {
     const name = rename(r.name);
-    if (name === null) unknown.push(r.name);
-    else out.set(name, toFloat32(r));
+    if (name === null) {
+      unknown.push(r.name);
+      continue;
+    }
+    const data = toFloat32(r);
+    const seen = out.get(name);
+    if (seen && !(seen.length === data.length && seen.every((v, i) => Object.is(v, data[i]))))
+      throw new FormatError(`${path}: tensor "${r.name}" disagrees with the copy of ${name} under another key`);
+    out.set(name, data);
   }
   if (unknown.length) throw new FormatError(`${path}: unexpected tensors ${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ""}`);
   return out;
+}
+
+/** The weights file of a folder: the safetensors file, else AdapterHub's .bin; an error naming both when neither is there. */
+function weightsPath(dir: string, safetensors: string, bin: string): string {
+  const path = join(dir, safetensors);
+  if (existsSync(path) || !existsSync(join(dir, bin))) return path;
+  return join(dir, bin);
 }
 
 /** A folder's two configs: head_config.json (required) and adapter_config.json (a bottleneck; optional). */
@@ -106,21 +135,19 @@ export async function loadAdapter(e: Engine, dir: string, base: BertModel, name?
   const normsPath = join(dir, LAYERNORMS_FILE);
   const hasNorms = existsSync(normsPath);
   const adapter = new Adapter(e, adapterName, base, { bottleneck: hub?.config ?? null, layerNorms: hasNorms, head: head.config }, { bottleneck: new Rng(0), head: new Rng(0) });
-  const where = (file: string): string => `adapter "${adapterName}" (${join(dir, file)})`;
-  copyWeights(
-    adapter.head.namedParameters(),
-    await readWeights(join(dir, HEAD_WEIGHTS_FILE), (key) => fromHubHeadName(head.name, key, hubLayers(head.config))),
-    where(HEAD_WEIGHTS_FILE),
-  );
+  const where = (path: string): string => `adapter "${adapterName}" (${path})`;
+  const headPath = weightsPath(dir, HEAD_WEIGHTS_FILE, HEAD_WEIGHTS_BIN);
+  copyWeights(adapter.head.namedParameters(), await readWeights(headPath, (key) => fromHubHeadName(head.name, key, head.config)), where(headPath));
   if (adapter.bottleneck && hub) {
-    const weights = await readWeights(join(dir, ADAPTER_WEIGHTS_FILE), (key) => fromAdapterHubName(hub.name, key));
-    copyWeights(adapter.bottleneck.namedParameters(), weights, where(ADAPTER_WEIGHTS_FILE));
+    const path = weightsPath(dir, ADAPTER_WEIGHTS_FILE, ADAPTER_WEIGHTS_BIN);
+    const weights = await readWeights(path, (key) => fromAdapterHubName(hub.name, key, hub.config.lnBefore));
+    copyWeights(adapter.bottleneck.namedParameters(), weights, where(path));
   }
   if (adapter.layerNorms) {
     // the file's names are the base's Hugging Face names (saveAdapter writes <model_type>.<hfName>); any prefix is accepted
     const byHfName = new Map(adapter.layerNorms.namedParameters().map(([n]) => [hfName(n), n]));
     const weights = await readWeights(normsPath, (key) => byHfName.get(key.replace(/^(bert|roberta)\./, "")) ?? null);
-    copyWeights(adapter.layerNorms.namedParameters(), weights, where(LAYERNORMS_FILE));
+    copyWeights(adapter.layerNorms.namedParameters(), weights, where(normsPath));
   }
   return adapter;
 }
@@ -145,8 +172,10 @@ export function copyWeights(
 export async function readAdapterFolderInfo(dir: string): Promise<AdapterInfo & { bottleneckSize: number | null; hiddenSize: number | null; modelType: string | null }> {
   const { rawHead, head, hub } = await readConfigs(dir);
   let parameters = 0;
-  for (const file of [HEAD_WEIGHTS_FILE, ADAPTER_WEIGHTS_FILE, LAYERNORMS_FILE]) {
-    if (existsSync(join(dir, file))) parameters += (await readSafetensors(join(dir, file))).records.reduce((n, r) => n + shapeSize(r.shape), 0);
+  for (const path of [weightsPath(dir, HEAD_WEIGHTS_FILE, HEAD_WEIGHTS_BIN), weightsPath(dir, ADAPTER_WEIGHTS_FILE, ADAPTER_WEIGHTS_BIN), join(dir, LAYERNORMS_FILE)]) {
+    if (!existsSync(path)) continue;
+    const records = path.endsWith(".bin") ? await readPytorchBin(path) : (await readSafetensors(path)).records;
+    parameters += records.reduce((n, r) => n + shapeSize(r.shape), 0);
   }
   const top = rawHead as { hidden_size?: unknown; model_type?: unknown };
   const kind = hub ? hub.config.preset : existsSync(join(dir, LAYERNORMS_FILE)) ? "layernorm-only" : "head-only";

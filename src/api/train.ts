@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { mkdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Engine } from "../autograd/index.js";
-import { Adapter, ADAPTER_FOLDER_FILES, bottleneckConfig, loadAdapter, saveAdapter, type AdapterActivation, type AdapterInfo } from "../adapters/index.js";
+import { Adapter, ADAPTER_FOLDER_FILES, bottleneckConfig, loadAdapter, saveAdapter, type AdapterActivation, type AdapterInfo, type AdapterPreset } from "../adapters/index.js";
 import { ConfigError } from "../errors.js";
 import { headConfig, type Pooling } from "../heads/index.js";
 import { saveHfModel, type BertModel } from "../models/index.js";
@@ -41,7 +41,7 @@ import type { TaskKind } from "../data/index.js";
 /** Every knob of a run; each has the default written beside it. */
 export interface TrainOptions {
   mode?: TrainMode; // "adapters"
-  adapter?: "houlsby" | "pfeiffer"; // "houlsby"
+  adapter?: AdapterPreset; // "houlsby"
   adapterSize?: number; // m = 64
   reductionFactor?: number; // m = floor(H / r), instead of adapterSize
   adapterActivation?: AdapterActivation; // the preset's

@@ -1,12 +1,13 @@
-// Task heads: dropout then one Linear (hidden -> labels), and the loss that fits the task:
+// Task heads: dropout then one Linear (hidden -> labels), after layers - 1 hidden Linears (H -> H, each behind
+// dropout and followed by the activation), as AdapterHub builds them; and the loss that fits the task:
 //   classification  pooled (B,H) -> logits (B,C), softmax cross-entropy with class ids (B)
 //   multilabel      pooled (B,H) -> logits (B,C), BCE with logits against 0/1 targets (B,C)
 //   regression      pooled (B,H) -> scores (B,1), mean squared error against targets (B)
 //   tagging         hidden (B,T,H) -> logits (B,T,C), cross-entropy per token, label -100 ignored
-import { bceWithLogits, crossEntropy, mse, reshape, tanh, type Engine, type Tensor } from "../autograd/index.js";
+import { bceWithLogits, crossEntropy, mse, reshape, type Engine, type Tensor } from "../autograd/index.js";
 import { formatShape } from "../dtype.js";
 import { ShapeError } from "../errors.js";
-import { Dropout, Linear, Module, type ForwardContext } from "../nn/index.js";
+import { applyActivation, Dropout, Linear, Module, type ForwardContext } from "../nn/index.js";
 import type { Rng } from "../rng.js";
 import type { HeadConfig } from "./head-config.js";
 
@@ -16,16 +17,15 @@ export type Labels = { readonly kind: "classes"; readonly ids: Int32Array } | { 
 export const IGNORE_INDEX = -100;
 
 export class TaskHead extends Module {
-  /** pooling "cls" only: AdapterHub's first layer, dense + tanh over the first token. */
-  readonly dense: Linear | null;
+  /** The hidden layers (AdapterHub's default head over the first token has one, with tanh). */
+  readonly dense: readonly Linear[];
   readonly classifier: Linear;
   private readonly drop: Dropout;
 
   constructor(e: Engine, readonly config: HeadConfig, hiddenSize: number, rng: Rng, initStd = 0.02) {
     super();
-    const twoLayers = config.kind !== "tagging" && config.pooling === "cls";
-    this.dense = twoLayers ? this.child("dense", new Linear(e, hiddenSize, hiddenSize, { rng, std: initStd })) : null;
-    this.classifier = this.child("classifier", new Linear(e, hiddenSize, config.labels.length, { rng, std: initStd }));
+    this.dense = Array.from({ length: config.layers - 1 }, (_, i) => this.child(`dense.${i}`, new Linear(e, hiddenSize, hiddenSize, { rng, std: initStd })));
+    this.classifier = this.child("classifier", new Linear(e, hiddenSize, config.labels.length, { rng, std: initStd, bias: config.bias }));
     this.drop = new Dropout(config.dropout);
   }
 
@@ -33,10 +33,14 @@ export class TaskHead extends Module {
     return this.config.kind === "tagging";
   }
 
-  /** features: pooled, mean or first token (B,H) for sequence heads, last hidden (B,T,H) for tagging -> logits (B,C) or (B,T,C).
-   *  With a dense layer it is AdapterHub's Sequential(Dropout, Linear, Tanh, Dropout, Linear). */
+  /** features: pooled, mean or first token (B,H) for sequence heads, last hidden (B,T,H) for tagging -> logits (B,C) or (B,T,C),
+   *  through AdapterHub's Sequential(Dropout, Linear, [activation], ..., Dropout, Linear). */
   forward(features: Tensor, ctx: ForwardContext): Tensor {
-    const x = this.dense ? tanh(this.dense.forward(this.drop.forward(features, ctx))) : features;
+    let x = features;
+    for (const dense of this.dense) {
+      x = dense.forward(this.drop.forward(x, ctx));
+      if (this.config.activation) x = applyActivation(x, this.config.activation);
+    }
     return this.classifier.forward(this.drop.forward(x, ctx));
   }
 

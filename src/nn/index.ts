@@ -1,5 +1,5 @@
 // Neural-network building blocks over the autograd ops.
-export { activate, type HiddenActivation } from "./activation.js";
+export { ACT2FN_NAMES, activate, applyActivation, fromAct2fnName, NAMED_ACTIVATIONS, toAct2fnName, type HiddenActivation, type NamedActivation } from "./activation.js";
 export { Dropout } from "./dropout.js";
 export { Embedding } from "./embedding.js";
 export { filled, normal, truncatedNormal, uniform } from "./init.js";

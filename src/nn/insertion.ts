@@ -14,8 +14,9 @@ export const INSERTION_POINTS: readonly InsertionPointName[] = ["afterAttention"
 export type NormSite = "embeddings" | { readonly layer: number; readonly point: InsertionPointName };
 
 export interface Insertion {
-  /** h (B,T,H) -> (B,T,H) */
-  forward(h: Tensor, ctx: ForwardContext): Tensor;
+  /** The sublayer's output h (B,T,H), its residual input r (B,T,H) and the LayerNorm that closes it (the base's
+   *  or the adapter's own) -> the sublayer's final output (B,T,H), in place of norm(h + r). */
+  forward(h: Tensor, r: Tensor, norm: LayerNorm, ctx: ForwardContext): Tensor;
 }
 
 export interface Insertions {

@@ -7,6 +7,7 @@ import { add, attention, type Engine, type Tensor } from "../autograd/index.js";
 import type { Rng } from "../rng.js";
 import { activate, type HiddenActivation } from "./activation.js";
 import { Dropout } from "./dropout.js";
+import type { InsertionPointName, Insertions } from "./insertion.js";
 import { LayerNorm } from "./layernorm.js";
 import { Linear, type LinearInit } from "./linear.js";
 import { ModuleList } from "./module-list.js";
@@ -90,15 +91,14 @@ export class TransformerLayer extends Module {
   /** x (B,T,H), mask (B,T) additive or null -> (B,T,H); each row's adapter (routing) runs at the insertion points. */
   forward(x: Tensor, mask: Tensor | null, ctx: ForwardContext, routing: Routing = Routing.uniform(x.shape[0], null)): Tensor {
     const layer = this.index;
-    // sublayer output h and residual r of one group's rows -> that group's LayerNorm(insertion(h) + r)
-    const attended = routing.map([this.attn.forward(x, mask, ctx), x], (ins, [h, r]) => {
-      const point = "afterAttention";
-      return (ins?.norm({ layer, point }) ?? this.attn.norm).forward(add(ins?.at(layer, point)?.forward(h, ctx) ?? h, r));
-    });
-    return routing.map([this.ffn.forward(attended, ctx), attended], (ins, [h, r]) => {
-      const point = "afterFfn";
-      return (ins?.norm({ layer, point }) ?? this.ffn.norm).forward(add(ins?.at(layer, point)?.forward(h, ctx) ?? h, r));
-    });
+    // sublayer output h and residual r of one group's rows -> that group's insertion, or LayerNorm(h + r)
+    const close = (ins: Insertions | null, point: InsertionPointName, baseNorm: LayerNorm, h: Tensor, r: Tensor): Tensor => {
+      const norm = ins?.norm({ layer, point }) ?? baseNorm;
+      const insertion = ins?.at(layer, point);
+      return insertion ? insertion.forward(h, r, norm, ctx) : norm.forward(add(h, r));
+    };
+    const attended = routing.map([this.attn.forward(x, mask, ctx), x], (ins, [h, r]) => close(ins, "afterAttention", this.attn.norm, h, r));
+    return routing.map([this.ffn.forward(attended, ctx), attended], (ins, [h, r]) => close(ins, "afterFfn", this.ffn.norm, h, r));
   }
 }
 

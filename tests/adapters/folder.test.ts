@@ -90,9 +90,9 @@ describe("adapter folders", () => {
       "zero",
       "adapter_config.json",
       (j) => {
-        j.config.reduction_factor = 64;
+        j.config.reduction_factor = 0;
       },
-      /bottleneck of at least 1/,
+      /expected a positive number for reduction_factor, got 0/,
     );
     await edit(
       "leave",

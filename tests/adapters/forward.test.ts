@@ -4,10 +4,10 @@
 import assert from "node:assert/strict";
 import { describe, it, type TestContext } from "node:test";
 import { forwardAdapters, type Adapter } from "../../src/adapters/index.js";
-import { add, type Engine } from "../../src/autograd/index.js";
+import { add, type Engine, type Tensor } from "../../src/autograd/index.js";
 import { refBackend, type Backend } from "../../src/kernels/index.js";
 import { BertModel, type EncoderInput } from "../../src/models/index.js";
-import { paddingMask, Routing } from "../../src/nn/index.js";
+import { applyActivation, paddingMask, Routing, type InsertionPointName } from "../../src/nn/index.js";
 import { Rng } from "../../src/rng.js";
 import { nativeOrSkip } from "../helpers/backend.js";
 import { HEADS, randomAdapter, tinyBase } from "./helpers.js";
@@ -89,15 +89,20 @@ function oldPathHidden(e: Engine, base: BertModel, adapter: Adapter, input: Enco
   const values = new Map(base.namedParameters().map(([n, t]) => [n, Float32Array.from(t.data)]));
   for (const [n, t] of adapter.layerNorms?.namedParameters() ?? []) values.set(n, Float32Array.from(t.data));
   copy.loadWeights(values);
+  // adapter-bert's feedforward_adapter as the old path computed it: h + up(act(down(h)))
+  const bottleneck = (layer: number, point: InsertionPointName, h: Tensor): Tensor => {
+    const b = adapter.bottleneck?.at(layer, point);
+    return b ? add(h, b.up.forward(applyActivation(b.down.forward(h), adapter.bottleneck?.config.activation ?? "relu"))) : h;
+  };
   return e.noGrad(() => {
     const mask = paddingMask(e, input.attentionMask, input.batchSize, input.seqLength);
     let h = copy.embeddings.forward(input, ctx, Routing.uniform(input.batchSize, null));
     copy.layers.items.forEach((layer, i) => {
       const x = h;
       const a = layer.attn.forward(x, mask, ctx);
-      const attended = layer.attn.norm.forward(add(adapter.at(i, "afterAttention")?.forward(a, ctx) ?? a, x));
+      const attended = layer.attn.norm.forward(add(bottleneck(i, "afterAttention", a), x));
       const f = layer.ffn.forward(attended, ctx);
-      h = layer.ffn.norm.forward(add(adapter.at(i, "afterFfn")?.forward(f, ctx) ?? f, attended));
+      h = layer.ffn.norm.forward(add(bottleneck(i, "afterFfn", f), attended));
     });
     return Float32Array.from(h.data);
   });

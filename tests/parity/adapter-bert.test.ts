@@ -7,7 +7,7 @@ import { readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { Adapter, bottleneckConfig, copyWeights, fromAdapterHubName, toAdapterHubName } from "../../src/adapters/index.js";
+import { Adapter, bottleneckConfig, copyWeights, fromAdapterHubName, toAdapterHubNames } from "../../src/adapters/index.js";
 import { Engine, type Tensor } from "../../src/autograd/index.js";
 import { fromHubHeadName, headConfig, toHubHeadName, type HeadKind, type Labels } from "../../src/heads/index.js";
 import { readSafetensors, toFloat32, type TensorRecord } from "../../src/io/index.js";
@@ -71,7 +71,7 @@ function build(f: Fixture, backend: Backend) {
   }
   const headWeights = new Map<string, Float32Array>();
   for (const r of records) {
-    const n = fromHubHeadName("task", r.name);
+    const n = fromHubHeadName("task", r.name, adapter.head.config);
     if (n) headWeights.set(n, r.data);
   }
   copyWeights(adapter.head.namedParameters(), headWeights, "fixture head");
@@ -80,8 +80,8 @@ function build(f: Fixture, backend: Backend) {
   const prefix = config.modelType;
   // our parameter name -> the fixture's
   const fixtureName = (n: string): string => n.startsWith("adapters.task.")
-    ? toAdapterHubName(prefix, "task", n.slice("adapters.task.".length))
-    : n.startsWith("head.") ? toHubHeadName("task", n.slice("head.".length)) : `${prefix}.${hfName(n)}`;
+    ? toAdapterHubNames(prefix, "task", n.slice("adapters.task.".length))[0]
+    : n.startsWith("head.") ? toHubHeadName("task", n.slice("head.".length), adapter.head.config) : `${prefix}.${hfName(n)}`;
 
   const B = 3;
   const T = intsOf(f, "input_ids").length / B;

@@ -1,7 +1,7 @@
 // adapterkit info: a model's size and what an adapter on it costs, per training mode; or what a saved adapter
 // folder holds (which needs no model).
 import type { Command } from "commander";
-import { Adapter, bottleneckConfig, readAdapterFolderInfo } from "../../adapters/index.js";
+import { Adapter, ADAPTER_PRESETS, bottleneckConfig, readAdapterFolderInfo } from "../../adapters/index.js";
 import { ConfigError } from "../../errors.js";
 import { headConfig } from "../../heads/index.js";
 import { Rng } from "../../rng.js";
@@ -36,9 +36,9 @@ export async function info(flags: InfoFlags): Promise<void> {
     "classification",
     Array.from({ length: flags.labels }, (_, i) => String(i)),
   );
-  for (const preset of ["houlsby", "pfeiffer"] as const) {
+  for (const preset of ADAPTER_PRESETS) {
     for (const mode of TRAIN_MODES) {
-      if (mode !== "adapters" && preset === "pfeiffer") continue;
+      if (mode !== "adapters" && preset !== "houlsby") continue;
       const bottleneck = bottleneckConfig(preset, { bottleneckSize: flags.adapterSize }, c.hiddenSize, c.numLayers);
       const adapter = new Adapter(kit.engine, preset, kit.base, { ...adapterPartsFor(mode, bottleneck), head }, { bottleneck: new Rng(0), head: new Rng(0) });
       const groups = new TaskModel(kit.base, adapter).parameterGroups();

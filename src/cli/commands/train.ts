@@ -1,7 +1,7 @@
 // adapterkit train: a base model + a task -> a trained adapter folder, metrics.json and report.html. Parses
 // flags, calls the library's kit.train, and prints progress and the summary.
 import type { Command } from "commander";
-import type { AdapterActivation } from "../../adapters/index.js";
+import { ADAPTER_PRESETS, type AdapterActivation, type AdapterPreset } from "../../adapters/index.js";
 import type { TrainSummary } from "../../api/index.js";
 import { ConfigError } from "../../errors.js";
 import { POOLINGS, type Pooling } from "../../heads/index.js";
@@ -14,7 +14,7 @@ import { addTaskOptions, taskSpec, type TaskFlags } from "../task-options.js";
 interface TrainFlags extends TaskFlags {
   model: string;
   out: string;
-  adapter: "houlsby" | "pfeiffer";
+  adapter: AdapterPreset;
   adapterSize?: number;
   reductionFactor?: number;
   adapterActivation?: AdapterActivation;
@@ -81,6 +81,7 @@ export async function train(flags: TrainFlags): Promise<TrainSummary | null> {
   }
   if (flags.knowledge) throw new ConfigError(`--knowledge: expected a K-Adapter task (--task openentity or tacred), got "${flags.task}"`);
   if (!TRAIN_MODES.includes(flags.mode)) throw new ConfigError(`--mode: unknown "${flags.mode}"; expected one of ${TRAIN_MODES.join(", ")}`);
+  if (!ADAPTER_PRESETS.includes(flags.adapter)) throw new ConfigError(`--adapter: unknown "${flags.adapter}"; expected one of ${ADAPTER_PRESETS.join(", ")}`);
   if (flags.pooling !== undefined && !POOLINGS.includes(flags.pooling)) throw new ConfigError(`--pooling: unknown "${flags.pooling}"; expected one of ${POOLINGS.join(", ")}`);
   const spec = taskSpec(flags);
   const kit = await openKit(flags.model, { lowercase: flags.lowercase, strict: flags.strict });
@@ -130,11 +131,15 @@ export function registerTrain(program: Command): void {
   )
     .requiredOption("--model <dir>", "pretrained model directory (Hugging Face or Google TF checkpoint)")
     .option("--out <dir>", "output folder (adapter/, checkpoints/, metrics.json, report.html)", "runs/latest")
-    .option("--adapter <preset>", "houlsby (two per layer, as adapter-bert) or pfeiffer (one, after the FFN)", "houlsby")
-    .option("--adapter-size <m>", "bottleneck size m (default 64)", integer("adapter-size"))
+    .option(
+      "--adapter <preset>",
+      "houlsby (two per layer, as adapter-bert), pfeiffer (one, after the FFN), or AdapterHub's seq_bn (Pfeiffer, re-applying the LayerNorm before it) or double_seq_bn (its Houlsby: swish, reduction 16)",
+      "houlsby",
+    )
+    .option("--adapter-size <m>", "bottleneck size m (default 64; hidden/16 for seq_bn and double_seq_bn)", integer("adapter-size"))
     .option("--reduction-factor <r>", "bottleneck size as hidden/r (AdapterHub's convention)", number("reduction-factor"))
-    .option("--adapter-activation <fn>", "gelu_tanh (default, adapter-bert), gelu, relu or swish")
-    .option("--init-scale <std>", "std of the adapters' truncated-normal init (default 1e-3)", number("init-scale"))
+    .option("--adapter-activation <fn>", "gelu_tanh, gelu, relu, swish or tanh (default: the preset's)")
+    .option("--init-scale <std>", "std of adapter-bert's truncated-normal init, houlsby and pfeiffer only (default 1e-3)", number("init-scale"))
     .option("--leave-out <layers>", "comma-separated layer indices that get no adapter", (v: string) => v.split(",").map(integer("leave-out")))
     .option(
       "--pooling <how>",

@@ -244,7 +244,7 @@ export class AdapterKit {
       const row =
         task.kind === "entity-typing"
           ? encodeEntityTypingInput(this.tokenizer, r.input, task.labels, maxLength, where)
-          : encodeRelationInput(this.wordTokenizer(), r.input, task.labels, maxLength, where);
+          : encodeRelationInput(this.tokenizer, r.input, task.labels, maxLength, where);
       return { route: task, row, index };
     }
     const adapter = this.set.get(r.adapter);

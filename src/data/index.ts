@@ -5,4 +5,4 @@ export {
 
 // readers: raw examples (text, labels, source line) from GLUE, TSV/CSV/JSONL and CoNLL files
 export * from "./readers/index.js";
-export { encodeDependencies, encodeEntityTyping, encodeRelations, type MarkedEncoding } from "./kadapter-encoding.js";
+export { encodeDependencies, encodeEntityTyping, encodeMention, encodeRelations, encodeRelationSpans, encodeWords, type MarkedEncoding, type MarkedInput } from "./kadapter-encoding.js";

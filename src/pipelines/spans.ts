@@ -4,7 +4,7 @@
 //   relation classification (TACRED)      { tokens, subject: [s, e], object: [s, e] }: inclusive token spans;
 //                                         "@" around the subject, "#" around the object; result { label, score, scores }
 import { ConfigError } from "../errors.js";
-import { markEntityText, markRelationWords } from "../data/index.js";
+import { encodeMention, encodeRelationSpans, type MarkedInput } from "../data/index.js";
 import type { Tokenizer } from "../tokenize/index.js";
 import type { PipelineRow } from "./pipeline.js";
 import { softmax, type ClassificationResult, type MultilabelResult } from "./text-classification.js";
@@ -32,23 +32,26 @@ function asObject(input: unknown, where: string, fields: string): Record<string,
   return input as Record<string, unknown>;
 }
 
+/** The input's ids, with a bad span reported as the request's (markEntityText / markRelationWords name only themselves). */
+function encoded(where: string, encode: () => MarkedInput): MarkedInput {
+  try {
+    return encode();
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(`${where}: ${err.message.replace(/^mark\w+: /, "")}`);
+    throw err;
+  }
+}
+
 export function encodeEntityTypingInput(tokenizer: Tokenizer, input: unknown, labels: readonly string[], maxLength: number, where: string): SpanRow<MultilabelResult> {
   const x = asObject(input, where, "{ text, start, end }");
   if (typeof x.text !== "string" || !Number.isInteger(x.start) || !Number.isInteger(x.end))
     throw new ConfigError(`${where}: expected { text: string, start: integer, end: integer }, got ${JSON.stringify(input)?.slice(0, 80)}`);
-  let marked;
-  try {
-    marked = markEntityText(x.text, x.start as number, x.end as number);
-  } catch (err) {
-    throw new ConfigError(`${where}: ${(err as Error).message.replace(/^markEntityText: /, "")}`);
-  }
-  const enc = tokenizer.encode(marked.text, null, { maxLength, truncation: "longest_first" });
-  const marker = enc.offsets.findIndex(([start, end], t) => enc.specialTokensMask[t] === 0 && start === marked.firstMarker && end > start);
-  if (marker < 0) throw new ConfigError(`${where}: the mention starts past the first ${maxLength} tokens`);
+  const enc = encoded(where, () => encodeMention(tokenizer, x.text as string, x.start as number, x.end as number, maxLength));
+  if (enc.positions[0] < 0) throw new ConfigError(`${where}: the mention starts past the first ${maxLength} tokens`);
   return {
     ids: enc.ids,
     typeIds: enc.typeIds,
-    markers: Int32Array.of(marker),
+    markers: Int32Array.from(enc.positions),
     decode: (logits, offset) => {
       const probs = labels.map((_, c) => 1 / (1 + Math.exp(-logits[offset + c])));
       return { labels: labels.filter((_, c) => probs[c] > 0.5), scores: Object.fromEntries(labels.map((l, c) => [l, probs[c]])) };
@@ -64,20 +67,12 @@ export function encodeRelationInput(tokenizer: Tokenizer, input: unknown, labels
       `${where}: expected { tokens: string[], subject: [start, end], object: [start, end] } (inclusive token indices), got ${JSON.stringify(input)?.slice(0, 80)}`,
     );
   }
-  let marked;
-  try {
-    marked = markRelationWords(x.tokens as string[], x.subject, x.object);
-  } catch (err) {
-    throw new ConfigError(`${where}: ${(err as Error).message.replace(/^markRelationWords: /, "")}`);
-  }
-  const enc = tokenizer.encodePretokenized(marked.words, null, { maxLength, truncation: "longest_first" });
-  const subject = enc.wordIds.indexOf(marked.subjectMarker);
-  const object = enc.wordIds.indexOf(marked.objectMarker);
-  if (subject < 0 || object < 0) throw new ConfigError(`${where}: the subject or object starts past the first ${maxLength} tokens`);
+  const enc = encoded(where, () => encodeRelationSpans(tokenizer, x.tokens as string[], x.subject as [number, number], x.object as [number, number], maxLength));
+  if (enc.positions.some((p) => p < 0)) throw new ConfigError(`${where}: the subject or object starts past the first ${maxLength} tokens`);
   return {
     ids: enc.ids,
     typeIds: enc.typeIds,
-    markers: Int32Array.of(subject, object),
+    markers: Int32Array.from(enc.positions),
     decode: (logits, offset) => {
       const probs = softmax(logits, offset, labels.length);
       const best = probs.indexOf(Math.max(...probs));

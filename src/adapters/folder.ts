@@ -175,7 +175,9 @@ export async function readAdapterFolderInfo(dir: string): Promise<AdapterInfo & 
   for (const path of [weightsPath(dir, HEAD_WEIGHTS_FILE, HEAD_WEIGHTS_BIN), weightsPath(dir, ADAPTER_WEIGHTS_FILE, ADAPTER_WEIGHTS_BIN), join(dir, LAYERNORMS_FILE)]) {
     if (!existsSync(path)) continue;
     const records = path.endsWith(".bin") ? await readPytorchBin(path) : (await readSafetensors(path)).records;
-    parameters += records.reduce((n, r) => n + shapeSize(r.shape), 0);
+    // with ln_before, adapter_down.0 is the adapter_norm_before LayerNorm again (see adapterhub-format.ts)
+    const counted = hub?.config.lnBefore ? records.filter((r) => !r.name.includes(".adapter_down.0.")) : records;
+    parameters += counted.reduce((n, r) => n + shapeSize(r.shape), 0);
   }
   const top = rawHead as { hidden_size?: unknown; model_type?: unknown };
   const kind = hub ? hub.config.preset : existsSync(join(dir, LAYERNORMS_FILE)) ? "layernorm-only" : "head-only";

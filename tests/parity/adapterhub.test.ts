@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { Adapter, bottleneckConfig, forwardAdapters, loadAdapter, saveAdapter, toAdapterHubNames } from "../../src/adapters/index.js";
+import { Adapter, bottleneckConfig, forwardAdapters, loadAdapter, readAdapterFolderInfo, saveAdapter, toAdapterHubNames } from "../../src/adapters/index.js";
 import { Engine } from "../../src/autograd/index.js";
 import { headConfig, toHubHeadName, type Labels } from "../../src/heads/index.js";
 import { readSafetensors, toFloat32, type TensorRecord } from "../../src/io/index.js";
@@ -127,6 +127,7 @@ describe("AdapterHub parity", () => {
         const e = new Engine({ backend });
         const { model: base } = await loadPretrained(e, join(ROOT, "base"));
         const adapter = await loadAdapter(e, join(ROOT, name), base);
+        assert.equal((await readAdapterFolderInfo(join(ROOT, name))).parameters, adapter.info().parameters, "the folder's parameter count, read without a model");
         const f = await expected(name);
         const logits = checkAgainst(f, e, base, adapter);
         await roundTrip(e, base, adapter, f, logits);

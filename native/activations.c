@@ -32,6 +32,7 @@ static inline float normal_cdf(float x) {
   return 0.5f * erfcf(-x * INV_SQRT_2);
 }
 
+VECTOR_CLONES
 void gelu_forward(float *out, const float *inp, int64_t n, GeluApproximation approximation) {
   if (approximation == GELU_TANH) {
 #pragma omp parallel for simd schedule(static) num_threads(loop_threads(n))
@@ -46,6 +47,7 @@ void gelu_forward(float *out, const float *inp, int64_t n, GeluApproximation app
   }
 }
 
+VECTOR_CLONES
 void gelu_backward(float *d_inp, const float *d_out, const float *inp, int64_t n, GeluApproximation approximation) {
   if (approximation == GELU_TANH) {
     /* with s = sigmoid(2u): d/dx x*s = s + x * 2 s (1 - s) du/dx, and 1 - s = e*s where e = exp(-2u)
@@ -70,11 +72,13 @@ void gelu_backward(float *d_inp, const float *d_out, const float *inp, int64_t n
   }
 }
 
+VECTOR_CLONES
 void tanh_forward(float *out, const float *inp, int64_t n) {
   for (int64_t i = 0; i < n; i++) out[i] = tanhf(inp[i]);
 }
 
 /* d tanh = 1 - out^2, in double like the reference (1 - out^2 cancels near |out| = 1) */
+VECTOR_CLONES
 void tanh_backward(float *d_inp, const float *d_out, const float *out, int64_t n) {
   for (int64_t i = 0; i < n; i++) {
     const double t = out[i];
@@ -83,10 +87,12 @@ void tanh_backward(float *d_inp, const float *d_out, const float *out, int64_t n
 }
 
 /* x > 0 ? x : 0 (NaN maps to 0, as in the reference) */
+VECTOR_CLONES
 void relu_forward(float *out, const float *inp, int64_t n) {
   for (int64_t i = 0; i < n; i++) out[i] = inp[i] > 0.0f ? inp[i] : 0.0f;
 }
 
+VECTOR_CLONES
 void relu_backward(float *d_inp, const float *d_out, const float *inp, int64_t n) {
   for (int64_t i = 0; i < n; i++) d_inp[i] += inp[i] > 0.0f ? d_out[i] : 0.0f;
 }

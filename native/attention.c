@@ -2,19 +2,19 @@
  *
  * Heads are read in place from the projection layout (B,T,NH*HS): head h of batch item b is the (T,HS)
  * matrix starting at offset b*T*H + h*HS with leading dimension H = NH*HS, so each (b,h) is a few
- * cblas_sgemm calls on strided views and no transpose is ever materialised.
+ * GEMM calls (blas.h: OpenBLAS or the built-in one) on strided views and no transpose is ever materialised.
  *
- * Threads: one (b,h) is a handful of GEMMs too small for OpenBLAS to split well (its threads spend more
- * time waking and waiting than computing, far worse when another process holds a core). So the (b,h)
- * pairs are shared among OpenMP threads, as many as OpenBLAS would use, each calling single-threaded
- * OpenBLAS; every (b,h) writes only its own slice of the outputs, and each slice is computed by the same
+ * Threads: one (b,h) is a handful of GEMMs too small for the GEMM to split well (OpenBLAS's threads spend
+ * more time waking and waiting than computing, far worse when another process holds a core). So the (b,h)
+ * pairs are shared among OpenMP threads, as many as the GEMM would use, each calling a single-threaded
+ * GEMM; every (b,h) writes only its own slice of the outputs, and each slice is computed by the same
  * calls as before, so results do not depend on the thread count.
  */
-#include <cblas.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "blas.h"
 #include "kernels.h"
 #include "threads.h"
 
@@ -37,8 +37,8 @@ static void dropped_probs_times_v(float *out_bh, const float *p_bh, const float 
         const int64_t at = (i0 + r) * Tk + j0;
         for (int64_t j = 0; j < w; j++) block[r * w + j] = p_bh[at + j] * drop_bh[at + j];
       }
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)r_count, (int)HS, (int)w,
-                  1.0f, block, (int)w, v_bh + j0 * H, (int)H, j0 == 0 ? 0.0f : 1.0f, out_bh + i0 * H, (int)H);
+      ak_sgemm(false, false, r_count, HS, w,
+               1.0f, block, w, v_bh + j0 * H, H, j0 == 0 ? 0.0f : 1.0f, out_bh + i0 * H, H);
     }
   }
 }
@@ -54,8 +54,8 @@ void attention_forward(float *out, float *probs,
     for (int64_t i = 0; i < B * Tq * H; i++) out[i] = 0.0f;
     return;
   }
-  const int blas_threads = openblas_get_num_threads();
-  openblas_set_num_threads(1);
+  const int blas_threads = ak_blas_threads();
+  ak_set_blas_threads(1);
 #pragma omp parallel for schedule(static) num_threads(blas_threads)
   for (int64_t bh = 0; bh < B * NH; bh++) {
     const int64_t b = bh / NH, h = bh % NH;
@@ -66,8 +66,8 @@ void attention_forward(float *out, float *probs,
     float *p_bh = probs + (b * NH + h) * Tq * Tk;
     /* scores (Tq,Tk) = scale * q_bh · k_bhᵀ */
     if (HS > 0) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)Tq, (int)Tk, (int)HS,
-                  scale, q_bh, (int)H, k_bh, (int)H, 0.0f, p_bh, (int)Tk);
+      ak_sgemm(false, true, Tq, Tk, HS,
+               scale, q_bh, H, k_bh, H, 0.0f, p_bh, Tk);
     } else {
       memset(p_bh, 0, (size_t)(Tq * Tk) * sizeof(float));
     }
@@ -83,11 +83,11 @@ void attention_forward(float *out, float *probs,
     if (drop_mask) {
       dropped_probs_times_v(out_bh, p_bh, drop_mask + (b * NH + h) * Tq * Tk, v_bh, Tq, Tk, HS, H);
     } else {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Tq, (int)HS, (int)Tk,
-                  1.0f, p_bh, (int)Tk, v_bh, (int)H, 0.0f, out_bh, (int)H);
+      ak_sgemm(false, false, Tq, HS, Tk,
+               1.0f, p_bh, Tk, v_bh, H, 0.0f, out_bh, H);
     }
   }
-  openblas_set_num_threads(blas_threads);
+  ak_set_blas_threads(blas_threads);
 }
 
 /* Per (b,h), with P = probs_bh, D = drop_bh (or all ones), dO = dOut_bh, all GEMMs accumulating (beta 1):
@@ -100,11 +100,11 @@ void attention_backward(float *d_q, float *d_k, float *d_v, float *scratch,
                         int64_t B, int64_t Tq, int64_t Tk, int64_t NH, int64_t HS, float scale) {
   const int64_t H = NH * HS;
   if (Tq == 0 || Tk == 0 || HS == 0) return; /* every gradient is empty or an empty sum */
-  const int blas_threads = openblas_get_num_threads();
+  const int blas_threads = ak_blas_threads();
   int threads = blas_threads < B * NH ? blas_threads : (int)(B * NH);
   float *extra = threads > 1 ? malloc((size_t)(threads - 1) * (size_t)(Tq * Tk) * sizeof(float)) : NULL;
   if (!extra) threads = 1;
-  openblas_set_num_threads(1);
+  ak_set_blas_threads(1);
 #pragma omp parallel num_threads(threads)
   {
     const int thread = omp_get_thread_num();
@@ -124,13 +124,13 @@ void attention_backward(float *d_q, float *d_k, float *d_v, float *scratch,
           pd = work;
         }
         /* dV_bh (Tk,HS) += (P∘D)ᵀ (Tk,Tq) · dO (Tq,HS) */
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)Tk, (int)HS, (int)Tq,
-                    1.0f, pd, (int)Tk, d_out_bh, (int)H, 1.0f, d_v + key_head, (int)H);
+        ak_sgemm(true, false, Tk, HS, Tq,
+                 1.0f, pd, Tk, d_out_bh, H, 1.0f, d_v + key_head, H);
       }
       if (!d_q && !d_k) continue;
       /* dP (Tq,Tk) = dO (Tq,HS) · v_bhᵀ (HS,Tk), then ∘D */
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)Tq, (int)Tk, (int)HS,
-                  1.0f, d_out_bh, (int)H, v + key_head, (int)H, 0.0f, work, (int)Tk);
+      ak_sgemm(false, true, Tq, Tk, HS,
+               1.0f, d_out_bh, H, v + key_head, H, 0.0f, work, Tk);
       if (drop_bh) {
         for (int64_t i = 0; i < Tq * Tk; i++) work[i] *= drop_bh[i];
       }
@@ -143,15 +143,15 @@ void attention_backward(float *d_q, float *d_k, float *d_v, float *scratch,
         for (int64_t j = 0; j < Tk; j++) ds[j] = (float)(p[j] * ((double)ds[j] - dot));
       }
       if (d_q) { /* dQ_bh (Tq,HS) += scale · dS (Tq,Tk) · k_bh (Tk,HS) */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Tq, (int)HS, (int)Tk,
-                    scale, work, (int)Tk, k + key_head, (int)H, 1.0f, d_q + head, (int)H);
+        ak_sgemm(false, false, Tq, HS, Tk,
+                 scale, work, Tk, k + key_head, H, 1.0f, d_q + head, H);
       }
       if (d_k) { /* dK_bh (Tk,HS) += scale · dSᵀ (Tk,Tq) · q_bh (Tq,HS) */
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)Tk, (int)HS, (int)Tq,
-                    scale, work, (int)Tk, q + head, (int)H, 1.0f, d_k + key_head, (int)H);
+        ak_sgemm(true, false, Tk, HS, Tq,
+                 scale, work, Tk, q + head, H, 1.0f, d_k + key_head, H);
       }
     }
   }
-  openblas_set_num_threads(blas_threads);
+  ak_set_blas_threads(blas_threads);
   free(extra);
 }

@@ -1,20 +1,24 @@
 /* N-API glue: one JS function per Backend method (src/kernels/interface.ts), same name and argument order,
  * each checking its arguments (args.h: TypeError/RangeError naming the method and argument) and then
  * calling its snake_case C twin in kernels.h. The checks are O(1) per call except the index/target scans,
- * O(N) over int32s and small next to the kernels.
+ * O(N) over int32s and small next to the kernels. Three extras are not Backend methods: matmulBuiltin,
+ * gemmName and gemmBuiltinName (the built-in GEMM beside OpenBLAS, for tests and bench/gemm.ts).
  */
 #include "args.h"
 
 #include <limits.h>
+#include <stdio.h>
 
+#include "gemm.h"
 #include "kernels.h"
 
 /* ---- matrix products ------------------------------------------------------------------------------------- */
 
-/* matmul(out, a, b, batch, M, N, K, transA, transB, beta, bShared) */
-static napi_value js_matmul(napi_env env, napi_callback_info info) {
+/* matmul(out, a, b, batch, M, N, K, transA, transB, beta, bShared), and matmulBuiltin with the same
+ * arguments on the built-in GEMM whatever the build links */
+static napi_value matmul_call(napi_env env, napi_callback_info info, const char *fn, bool builtin) {
   Call c;
-  if (!call_init(&c, env, info, "matmul", 11)) return NULL;
+  if (!call_init(&c, env, info, fn, 11)) return NULL;
   const int64_t batch = arg_dim(&c, 3, "batch"), M = arg_dim(&c, 4, "M"), N = arg_dim(&c, 5, "N");
   const int64_t K = arg_dim(&c, 6, "K");
   const bool trans_a = arg_bool(&c, 7, "transA"), trans_b = arg_bool(&c, 8, "transB");
@@ -27,8 +31,44 @@ static napi_value js_matmul(napi_env env, napi_callback_info info) {
     fail(&c, true, "expected batch*M <= %d for a shared b, got %lld", INT_MAX, (long long)(batch * M));
   }
   if (c.failed) return NULL;
-  matmul(out, a, b, batch, M, N, K, trans_a, trans_b, (float)beta, b_shared);
+  if (builtin) {
+    matmul_builtin(out, a, b, batch, M, N, K, trans_a, trans_b, (float)beta, b_shared);
+  } else {
+    matmul(out, a, b, batch, M, N, K, trans_a, trans_b, (float)beta, b_shared);
+  }
   return NULL;
+}
+
+static napi_value js_matmul(napi_env env, napi_callback_info info) {
+  return matmul_call(env, info, "matmul", false);
+}
+
+static napi_value js_matmul_builtin(napi_env env, napi_callback_info info) {
+  return matmul_call(env, info, "matmulBuiltin", true);
+}
+
+/* gemmName() -> the GEMM matmul runs: "OpenBLAS", or "builtin (avx512)" / "builtin (avx2)" / "builtin (generic)";
+ * gemmBuiltinName() -> the one matmulBuiltin runs, "builtin (<microkernel>)" whatever the build */
+static napi_value gemm_name_call(napi_env env, napi_callback_info info, const char *fn, bool builtin) {
+  Call c;
+  if (!call_init(&c, env, info, fn, 0)) return NULL;
+  char name[64];
+#ifdef ADAPTERKIT_BUILTIN_BLAS
+  builtin = true;
+#endif
+  if (builtin) snprintf(name, sizeof name, "builtin (%s)", gemm_kernel_name());
+  else snprintf(name, sizeof name, "OpenBLAS");
+  napi_value result;
+  if (napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &result) != napi_ok) return NULL;
+  return result;
+}
+
+static napi_value js_gemm_name(napi_env env, napi_callback_info info) {
+  return gemm_name_call(env, info, "gemmName", false);
+}
+
+static napi_value js_gemm_builtin_name(napi_env env, napi_callback_info info) {
+  return gemm_name_call(env, info, "gemmBuiltinName", true);
 }
 
 /* biasAddForward(out, bias, N, C) */
@@ -547,7 +587,7 @@ static napi_value js_adam_step(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* ---- registration: the Backend method names ----------------------------------------------------------------- */
+/* ---- registration: the Backend method names, then the extras ----------------------------------------------- */
 
 #define METHOD(js_name, fn) {js_name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL}
 
@@ -587,6 +627,10 @@ NAPI_MODULE_INIT() {
       METHOD("mseBackward", js_mse_backward),
       METHOD("dropoutMask", js_dropout_mask),
       METHOD("adamStep", js_adam_step),
+      /* not Backend methods: the built-in GEMM, and which GEMM each matmul runs */
+      METHOD("matmulBuiltin", js_matmul_builtin),
+      METHOD("gemmName", js_gemm_name),
+      METHOD("gemmBuiltinName", js_gemm_builtin_name),
   };
   if (napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods) != napi_ok) {
     napi_throw_error(env, NULL, "adapterkit native: could not register the kernel functions");

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kernels.h"
+#include "vecmath.h"
 
 typedef struct {
   int64_t rank;                           /* dims left after merging; >= 1 */
@@ -65,6 +66,7 @@ static void broadcast_next_row(Broadcast *it) {
 }
 
 /* out = a + b */
+VECTOR_CLONES
 void add_forward(float *out, const float *a, const float *b,
                  const int32_t *shape, const int32_t *a_strides, const int32_t *b_strides, int64_t rank) {
   Broadcast it;
@@ -79,6 +81,7 @@ void add_forward(float *out, const float *a, const float *b,
 }
 
 /* dA[ia] += dOut[i]; dB[ib] += dOut[i] (repeated ia/ib on broadcast dims sum up) */
+VECTOR_CLONES
 void add_backward(float *d_a, float *d_b, const float *d_out,
                   const int32_t *shape, const int32_t *a_strides, const int32_t *b_strides, int64_t rank) {
   Broadcast it;
@@ -99,6 +102,7 @@ void add_backward(float *d_a, float *d_b, const float *d_out,
 }
 
 /* out = a * b */
+VECTOR_CLONES
 void mul_forward(float *out, const float *a, const float *b,
                  const int32_t *shape, const int32_t *a_strides, const int32_t *b_strides, int64_t rank) {
   Broadcast it;
@@ -113,6 +117,7 @@ void mul_forward(float *out, const float *a, const float *b,
 }
 
 /* dA[ia] += dOut[i] * b[ib]; dB[ib] += dOut[i] * a[ia] */
+VECTOR_CLONES
 void mul_backward(float *d_a, float *d_b, const float *d_out, const float *a, const float *b,
                   const int32_t *shape, const int32_t *a_strides, const int32_t *b_strides, int64_t rank) {
   Broadcast it;
@@ -134,11 +139,13 @@ void mul_backward(float *d_a, float *d_b, const float *d_out, const float *a, co
 }
 
 /* out[i] = s * inp[i] */
+VECTOR_CLONES
 void scale_forward(float *out, const float *inp, double s, int64_t n) {
   for (int64_t i = 0; i < n; i++) out[i] = (float)(s * inp[i]);
 }
 
 /* dInp[i] += s * dOut[i] */
+VECTOR_CLONES
 void scale_backward(float *d_inp, const float *d_out, double s, int64_t n) {
   for (int64_t i = 0; i < n; i++) d_inp[i] = (float)((double)d_inp[i] + s * d_out[i]);
 }

@@ -2,11 +2,13 @@
  * order (outputs, saved buffers, inputs, weights, dims last), same maths as src/kernels/ref/.
  *
  * - Row-major, contiguous float32 buffers; dims are int64_t (binding.c has already checked that they are
- *   non-negative, fit the buffers, and that GEMM dims fit OpenBLAS's 32-bit int).
+ *   non-negative, fit the buffers, and that GEMM dims fit OpenBLAS's 32-bit int). GEMMs go through blas.h:
+ *   OpenBLAS, or the built-in gemm.c when the addon is built without it.
  * - Forward kernels overwrite their outputs; backward kernels ADD into gradient buffers; a NULL gradient
  *   buffer means "not needed, skip the work".
- * - Kernels never allocate on the heap (but attention's per-thread scratch), validate or log. Loops whose
- *   iterations are independent run on as many OpenMP threads as OpenBLAS uses (threads.h); results do not
+ * - Kernels never allocate on the heap (but attention's per-thread scratch and the built-in GEMM's packing
+ *   buffers, gemm.c), validate or log. Loops whose
+ *   iterations are independent run on as many OpenMP threads as the GEMM uses (threads.h); results do not
  *   depend on the thread count.
  * - Sums that span a row or a column accumulate in double, as the reference does in JS numbers, so native
  *   and reference agree to ~1e-6 relative.
@@ -23,6 +25,10 @@
 void matmul(float *out, const float *a, const float *b,
             int64_t batch, int64_t M, int64_t N, int64_t K,
             bool trans_a, bool trans_b, float beta, bool b_shared);
+/* the same on the built-in GEMM (gemm.c) whatever the build links: for tests and bench/gemm.ts */
+void matmul_builtin(float *out, const float *a, const float *b,
+                    int64_t batch, int64_t M, int64_t N, int64_t K,
+                    bool trans_a, bool trans_b, float beta, bool b_shared);
 /* out (N,C) += bias (C) */
 void bias_add_forward(float *out, const float *bias, int64_t N, int64_t C);
 /* dBias (C) += sum over rows of dOut (N,C) */

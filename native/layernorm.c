@@ -3,12 +3,14 @@
 
 #include "kernels.h"
 #include "threads.h"
+#include "vecmath.h"
 
 /* dWeight/dBias are column sums over rows, done in chunks of this many columns with double accumulators;
  * the chunks are shared among threads */
 #define COLUMN_CHUNK 64
 
 /* inp (N,C), weight (C), bias (C) -> out (N,C); mean (N), rstd (N) */
+VECTOR_CLONES
 void layernorm_forward(float *out, float *mean, float *rstd,
                        const float *inp, const float *weight, const float *bias, int64_t N, int64_t C, double eps) {
 #pragma omp parallel for schedule(static) num_threads(loop_threads(N * C))
@@ -33,6 +35,7 @@ void layernorm_forward(float *out, float *mean, float *rstd,
 
 /* With xhat = (x - mean) * rstd and g = dOut * weight:
  *   dInp += rstd * (g - mean(g) - xhat * mean(g * xhat)),  dWeight += sum_rows dOut * xhat,  dBias += sum_rows dOut */
+VECTOR_CLONES
 void layernorm_backward(float *d_inp, float *d_weight, float *d_bias,
                         const float *d_out, const float *inp, const float *weight, const float *mean, const float *rstd,
                         int64_t N, int64_t C) {

@@ -4,12 +4,14 @@
 
 #include "kernels.h"
 #include "threads.h"
+#include "vecmath.h"
 
 /* cross-entropy rows are scored in blocks of this many, in parallel, then added up in row order */
 #define LOSS_BLOCK_ROWS 1024
 
 /* logits (N,C), targets (N) -> loss[0] = mean over rows with target != ignore_index of -log softmax(logits)[t];
  * saves probs (N,C) for every row, ignored ones included. count = number of kept rows; 0 gives loss 0. */
+VECTOR_CLONES
 void cross_entropy_forward(float *loss, float *probs, const float *logits, const int32_t *targets,
                            int64_t N, int64_t C, int64_t ignore_index, double count) {
   double total = 0.0;
@@ -31,6 +33,7 @@ void cross_entropy_forward(float *loss, float *probs, const float *logits, const
 }
 
 /* dLogits[i,c] += dLoss * (probs[i,c] - [c == t_i]) / count, skipping ignored rows */
+VECTOR_CLONES
 void cross_entropy_backward(float *d_logits, const float *probs, const int32_t *targets, double d_loss,
                             int64_t N, int64_t C, int64_t ignore_index, double count) {
   if (count == 0) return;
@@ -46,6 +49,7 @@ void cross_entropy_backward(float *d_logits, const float *probs, const int32_t *
 }
 
 /* mean of max(x,0) - x*y + log(1 + exp(-|x|)): the stable form of -[y log sigmoid(x) + (1-y) log(1-sigmoid(x))] */
+VECTOR_CLONES
 void bce_with_logits_forward(float *loss, const float *logits, const float *targets, int64_t n) {
   double total = 0.0;
   for (int64_t i = 0; i < n; i++) {
@@ -56,6 +60,7 @@ void bce_with_logits_forward(float *loss, const float *logits, const float *targ
 }
 
 /* dLogits[i] += dLoss * (sigmoid(x_i) - y_i) / n */
+VECTOR_CLONES
 void bce_with_logits_backward(float *d_logits, const float *logits, const float *targets, double d_loss, int64_t n) {
   const double s = d_loss / (double)n;
   for (int64_t i = 0; i < n; i++) {
@@ -65,6 +70,7 @@ void bce_with_logits_backward(float *d_logits, const float *logits, const float 
 }
 
 /* mean of (pred - target)^2 */
+VECTOR_CLONES
 void mse_forward(float *loss, const float *pred, const float *target, int64_t n) {
   double total = 0.0;
   for (int64_t i = 0; i < n; i++) {
@@ -75,6 +81,7 @@ void mse_forward(float *loss, const float *pred, const float *target, int64_t n)
 }
 
 /* dPred[i] += dLoss * 2 (pred[i] - target[i]) / n */
+VECTOR_CLONES
 void mse_backward(float *d_pred, const float *pred, const float *target, double d_loss, int64_t n) {
   const double s = (2.0 * d_loss) / (double)n;
   for (int64_t i = 0; i < n; i++) d_pred[i] = (float)((double)d_pred[i] + s * ((double)pred[i] - target[i]));

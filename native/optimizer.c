@@ -4,7 +4,9 @@
 
 #include "kernels.h"
 #include "threads.h"
+#include "vecmath.h"
 
+VECTOR_CLONES
 void adam_step(float *param, float *m, float *v, const float *grad, int64_t n,
                double lr, double beta1, double beta2, double eps, double weight_decay, double step, int bias_correction) {
   const double correction1 = bias_correction ? 1.0 - pow(beta1, step) : 1.0;

@@ -2,12 +2,14 @@
 #include <string.h>
 
 #include "kernels.h"
+#include "vecmath.h"
 
 /* The sum runs over chunks of this many inner positions at a time, with double accumulators on the stack,
  * so the reads stay contiguous whatever the axis. */
 #define INNER_CHUNK 256
 
 /* out (outer, inner) = scale * sum over l of inp (outer, L, inner) */
+VECTOR_CLONES
 void sum_axis_forward(float *out, const float *inp, int64_t outer, int64_t L, int64_t inner, double scale) {
   double acc[INNER_CHUNK];
   for (int64_t o = 0; o < outer; o++) {
@@ -24,6 +26,7 @@ void sum_axis_forward(float *out, const float *inp, int64_t outer, int64_t L, in
 }
 
 /* dInp[o, l, i] += scale * dOut[o, i] */
+VECTOR_CLONES
 void sum_axis_backward(float *d_inp, const float *d_out, int64_t outer, int64_t L, int64_t inner, double scale) {
   for (int64_t o = 0; o < outer; o++) {
     const float *g = d_out + o * inner;

@@ -5,6 +5,7 @@
 #include "threads.h"
 
 /* out (C) = softmax(inp (C)); out may be inp. Returns logsumexp(inp) = max + log(sum exp(inp - max)). */
+VECTOR_CLONES
 double softmax_row(float *out, const float *inp, int64_t C) {
   /* subtract the row max so exp never overflows; the result is unchanged */
   float max = -INFINITY;
@@ -18,12 +19,14 @@ double softmax_row(float *out, const float *inp, int64_t C) {
 }
 
 /* inp (N,C) -> out (N,C) */
+VECTOR_CLONES
 void softmax_forward(float *out, const float *inp, int64_t N, int64_t C) {
 #pragma omp parallel for schedule(static) num_threads(loop_threads(N * C))
   for (int64_t i = 0; i < N; i++) softmax_row(out + i * C, inp + i * C, C);
 }
 
 /* dInp = out * (dOut - sum(dOut * out)) per row */
+VECTOR_CLONES
 void softmax_backward(float *d_inp, const float *d_out, const float *out, int64_t N, int64_t C) {
 #pragma omp parallel for schedule(static) num_threads(loop_threads(N * C))
   for (int64_t i = 0; i < N; i++) {

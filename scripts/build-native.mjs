@@ -1,12 +1,18 @@
 // Builds the native backend (binding.gyp -> build/Release/adapterkit.node) with npm's bundled node-gyp.
 // Run by package.json's "install" script and by `npm run build:native`.
 //
+// The GEMM: OpenBLAS when a C file calling cblas_sgemm compiles and links with -lopenblas here, else the
+// addon's own native/gemm.c (binding.gyp's blas variable). ADAPTERKIT_BLAS=builtin forces the built-in one;
+// ADAPTERKIT_BLAS=openblas insists on OpenBLAS (no addon, and the one line says why, when it is missing).
+//
 // It always exits 0: AdapterKit works without the addon (on the slower reference kernels), so a missing
-// compiler or OpenBLAS must never fail `npm install`. On failure it prints exactly one line saying why and how
-// to get the fast path, and leaves node-gyp's full output in build/native-build.log. On success it prints one
-// line. Set ADAPTERKIT_SKIP_NATIVE=1 to skip the build on purpose (also handy to test the fallback message).
+// compiler must never fail `npm install`. On failure it prints exactly one line saying why and how to get the
+// fast path, and leaves node-gyp's full output in build/native-build.log. On success it prints one line,
+// naming the GEMM. Set ADAPTERKIT_SKIP_NATIVE=1 to skip the build on purpose (also handy to test the
+// fallback message).
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -31,7 +37,12 @@ function main() {
     giveUp("node-gyp not found");
     return;
   }
-  const args = [...nodeGyp.args, "rebuild"];
+  const blas = chooseBlas();
+  if ("error" in blas) {
+    giveUp(blas.error);
+    return;
+  }
+  const args = [...nodeGyp.args, "rebuild", `--blas=${blas.use}`];
   // Installed Node headers beside the running node (Debian's nodejs, the official tarballs): point node-gyp
   // at them so it never tries to download headers (installs may be offline).
   const nodeDir = resolve(dirname(process.execPath), "..");
@@ -52,7 +63,47 @@ function main() {
     giveUp(`built but failed to load: ${reason}; log: ${relative(logPath)}`);
     return;
   }
-  console.log(`adapterkit: native addon built (${relative(addonPath)}, OpenBLAS)`);
+  console.log(`adapterkit: native addon built (${relative(addonPath)}, ${blas.note})`);
+}
+
+/**
+ * The GEMM to build with: { use: "openblas" | "builtin", note: for the success line }, or { error } when
+ * ADAPTERKIT_BLAS asks for what cannot be had.
+ */
+function chooseBlas() {
+  const forced = process.env.ADAPTERKIT_BLAS ?? "";
+  if (forced === "builtin") return { use: "builtin", note: "built-in GEMM: ADAPTERKIT_BLAS=builtin" };
+  if (forced !== "" && forced !== "openblas") return { error: `ADAPTERKIT_BLAS=${forced}: expected builtin or openblas` };
+  const missing = openblasMissing();
+  if (!missing) return { use: "openblas", note: "OpenBLAS" };
+  if (forced === "openblas") return { error: `ADAPTERKIT_BLAS=openblas but ${missing}` };
+  return { use: "builtin", note: "built-in GEMM: OpenBLAS not found" };
+}
+
+/** Why OpenBLAS cannot be used here, or null: test-compiles and links a call of cblas_sgemm (~0.1 s). */
+function openblasMissing() {
+  const [cc, ...ccArgs] = (process.env.CC || "cc").trim().split(/\s+/); // CC may be "ccache gcc"
+  const probe = [
+    "#include <cblas.h>",
+    "int main(void) { float x = 1.0f; cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 1, 1, 1, 1.0f, &x, 1, &x, 1, 0.0f, &x, 1); return 0; }",
+    "",
+  ].join("\n");
+  let dir;
+  try {
+    dir = mkdtempSync(join(tmpdir(), "adapterkit-blas-"));
+  } catch (error) {
+    return `could not test for it (${firstLine(String(error instanceof Error ? error.message : error))})`;
+  }
+  try {
+    const run = spawnSync(cc, [...ccArgs, "-x", "c", "-", "-o", join(dir, "probe"), "-lopenblas"], { input: probe, encoding: "utf8" });
+    if (run.error) return `no C compiler to test for it (${cc}: ${run.error.message})`;
+    if (run.status === 0) return null;
+    if (/cblas\.h/.test(run.stderr)) return "OpenBLAS headers missing: cblas.h";
+    if (/-lopenblas/.test(run.stderr)) return "OpenBLAS library missing: -lopenblas";
+    return `OpenBLAS test compile failed: ${firstLine(run.stderr)}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Prints the one fallback line. The hint differs for this repo (a checkout) and an installed dependency. */
@@ -61,7 +112,7 @@ function giveUp(reason) {
   const rebuild = insideNodeModules ? "npm rebuild adapterkit" : "npm run build:native";
   console.log(
     `adapterkit: native addon not built (${reason}); using the slower reference kernels. ` +
-      `For the fast path: apt-get install -y libopenblas-dev build-essential python3, then ${rebuild}`,
+      `For the fast path: apt-get install -y build-essential python3 (libopenblas-dev optional), then ${rebuild}`,
   );
 }
 

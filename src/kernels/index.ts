@@ -1,12 +1,12 @@
 // The kernels layer: one Backend contract (interface.ts) and its implementations, reference TypeScript
-// (ref/) and the native N-API addon over OpenBLAS (native/load.ts), and the choice between them.
+// (ref/) and the native N-API addon over OpenBLAS or its own GEMM (native/load.ts), and the choice between them.
 import { BackendError, ConfigError } from "../errors.js";
 import type { Backend } from "./interface.js";
-import { loadNativeBackend, nativeBuildHint } from "./native/load.js";
+import { loadNativeBackend, loadNativeGemm, nativeBuildHint } from "./native/load.js";
 import { refBackend } from "./ref/index.js";
 
 export type { Backend, FloatArray, GeluApproximation } from "./interface.js";
-export { loadNativeBackend, nativeAddonPath } from "./native/load.js";
+export { loadNativeBackend, loadNativeGemm, nativeAddonPath, type NativeGemm } from "./native/load.js";
 export { refBackend };
 
 /** "auto": native when the addon loads, else ref with a one-line notice; "ref", "native": exactly that. */
@@ -27,8 +27,8 @@ export function backendChoiceFromEnv(value: string | undefined): BackendChoice {
 /**
  * Returns the backend for a choice. "native" throws BackendError (path, reason and how to build) when the
  * addon cannot be used. "auto" never throws for that and always says what it chose in one onNotice line:
- * the native kernels, or the slower reference kernels with how to get the fast path. The returned
- * backend's `name` says which one was picked.
+ * the native kernels and their GEMM, or the slower reference kernels with how to get the fast path. The
+ * returned backend's `name` says which one was picked.
  */
 export function loadBackend(choice: BackendChoice, onNotice?: (line: string) => void): Backend {
   switch (choice) {
@@ -39,7 +39,7 @@ export function loadBackend(choice: BackendChoice, onNotice?: (line: string) => 
     case "auto":
       try {
         const native = loadNativeBackend();
-        onNotice?.("adapterkit: backend auto chose the native kernels (OpenBLAS)");
+        onNotice?.(`adapterkit: backend auto chose the native kernels (GEMM: ${loadNativeGemm().name})`);
         return native;
       } catch (err) {
         if (!(err instanceof BackendError)) throw err;

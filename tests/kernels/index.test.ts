@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { describe, it } from "node:test";
 import { BackendError, ConfigError } from "../../src/errors.js";
-import { backendChoiceFromEnv, loadBackend, nativeAddonPath, refBackend } from "../../src/kernels/index.js";
+import { backendChoiceFromEnv, loadBackend, loadNativeGemm, nativeAddonPath, refBackend } from "../../src/kernels/index.js";
 
 const built = existsSync(nativeAddonPath());
 
@@ -28,12 +28,14 @@ describe("loadBackend", () => {
     assert.deepEqual(notices, []);
   });
 
-  it(`auto picks native when the addon is built, else ref, and says which in one line (addon ${built ? "built" : "not built"})`, () => {
+  it(`auto picks native when the addon is built, else ref, and says which (and which GEMM) in one line (addon ${built ? "built" : "not built"})`, () => {
     const notices: string[] = [];
     const backend = loadBackend("auto", (line) => notices.push(line));
     if (built) {
       assert.equal(backend.name, "native");
-      assert.deepEqual(notices, ["adapterkit: backend auto chose the native kernels (OpenBLAS)"]);
+      const gemm = loadNativeGemm().name;
+      assert.match(gemm, /^(OpenBLAS|builtin \((avx512|avx2|generic)\))$/);
+      assert.deepEqual(notices, [`adapterkit: backend auto chose the native kernels (GEMM: ${gemm})`]);
     } else {
       assert.equal(backend, refBackend);
       assert.equal(notices.length, 1);

@@ -1,7 +1,9 @@
 // The native backend's loader: the only module that touches the N-API addon (native/*.c, built by
 // scripts/build-native.mjs into build/Release/adapterkit.node). The addon exports one function per Backend
 // method, same names and argument order; it takes Float32Array only and throws TypeError/RangeError naming
-// the method and argument on a bad call.
+// the method and argument on a bad call. Three more exports are not Backend methods (EXTRAS): gemmName, the
+// GEMM its matmul runs (OpenBLAS or the addon's own), matmulBuiltin, the built-in GEMM whatever the build, and
+// gemmBuiltinName, which microkernel that one runs.
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
@@ -25,6 +27,19 @@ const KERNELS: Record<KernelName, true> = {
   dropoutMask: true, adamStep: true,
 };
 const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[];
+
+/** The addon's exports that are not Backend methods (loadNativeGemm); never copied into the Backend. */
+const EXTRAS = ["gemmName", "gemmBuiltinName", "matmulBuiltin"] as const;
+
+/** Which GEMM the native matmul runs, and the built-in GEMM itself, to compare the two in one process. */
+export interface NativeGemm {
+  /** "OpenBLAS", or the addon's own: "builtin (avx512)", "builtin (avx2)" or "builtin (generic)" (its microkernel) */
+  name: string;
+  /** The built-in GEMM's name, as above, whatever the build links */
+  builtinName: string;
+  /** Backend.matmul's arguments and checks, always on the built-in GEMM (native/gemm.c) */
+  matmulBuiltin: Backend["matmul"];
+}
 
 /** The package root: the nearest ancestor of this module holding the package.json named "adapterkit". */
 function packageRoot(): string {
@@ -60,15 +75,16 @@ export function nativeBuildHint(): string {
     // no package root found: the dependency form of the hint is the safer guess
   }
   const rebuild = insideNodeModules ? "npm rebuild adapterkit" : "npm run build:native";
-  return `apt-get install -y libopenblas-dev build-essential python3, then ${rebuild}`;
+  return `apt-get install -y build-essential python3 (libopenblas-dev optional), then ${rebuild}`;
 }
 
 /**
- * Loads the addon and returns it as a Backend named "native".
- * Throws BackendError naming the path and the reason when the addon is missing, fails to load (a library
- * such as libopenblas.so.0 missing at run time) or lacks a kernel (an addon built from older sources).
+ * Loads the addon (Node caches it: later calls are cheap) and returns its exports, checked to hold every
+ * Backend method and every extra. Throws BackendError naming the path and the reason when the addon is
+ * missing, fails to load (a library such as libopenblas.so.0 missing at run time) or lacks an export (an
+ * addon built from older sources).
  */
-export function loadNativeBackend(): Backend {
+function loadAddon(): Record<string, unknown> {
   const path = nativeAddonPath();
   const hint = `; hint: ${nativeBuildHint()}`;
   if (!existsSync(path)) {
@@ -90,12 +106,30 @@ export function loadNativeBackend(): Backend {
     throw new BackendError(`native backend: expected ${path} to load, got ${reason}${hint}`);
   }
   const exports = (typeof addon === "object" && addon !== null ? addon : {}) as Record<string, unknown>;
-  const missing = KERNEL_NAMES.filter((name) => typeof exports[name] !== "function");
+  const missing = [...KERNEL_NAMES, ...EXTRAS].filter((name) => typeof exports[name] !== "function");
   if (missing.length > 0) {
-    throw new BackendError(`native backend: expected ${path} to export every Backend kernel, got none for ${missing.join(", ")}${hint}`);
+    throw new BackendError(`native backend: expected ${path} to export every Backend kernel and extra, got none for ${missing.join(", ")}${hint}`);
   }
+  return exports;
+}
+
+/** Loads the addon and returns it as a Backend named "native"; throws BackendError as loadAddon says. */
+export function loadNativeBackend(): Backend {
+  const exports = loadAddon();
   const backend: Record<string, unknown> = { name: "native" };
   for (const name of KERNEL_NAMES) backend[name] = exports[name];
   // Checked above: every Backend method is a function of the addon, with the interface's argument order.
   return Object.freeze(backend) as unknown as Backend;
+}
+
+/** Which GEMM the native backend's matmul runs, and the built-in one; throws BackendError as loadAddon says. */
+export function loadNativeGemm(): NativeGemm {
+  const exports = loadAddon();
+  // Checked by loadAddon: all are functions of the addon; the two names take no arguments.
+  const name = (exports.gemmName as () => unknown)();
+  const builtinName = (exports.gemmBuiltinName as () => unknown)();
+  if (typeof name !== "string" || typeof builtinName !== "string") {
+    throw new BackendError(`native backend: expected gemmName() and gemmBuiltinName() to return strings, got ${typeof name} and ${typeof builtinName}`);
+  }
+  return { name, builtinName, matmulBuiltin: exports.matmulBuiltin as Backend["matmul"] };
 }

@@ -17,7 +17,7 @@ import { median } from "./stats.js";
 
 const PYTHON = "/usr/bin/python3";
 const TORCH_SCRIPT = fileURLToPath(new URL("../../bench/pretrain_step_torch.py", import.meta.url));
-const VOCAB = fileURLToPath(new URL("../../../shared/data/vocab/bert-base-uncased/vocab.txt", import.meta.url));
+const VOCAB = fileURLToPath(new URL("../../data/vocab/bert-base-uncased/vocab.txt", import.meta.url));
 const B = 32;
 const T = 128;
 const WARMUP = 3;

@@ -19,7 +19,7 @@ import { Rng } from "../src/rng.js";
 import { spawnServe } from "../scripts/scale-out.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const DATA = resolve(ROOT, "../shared/data");
+const DATA = join(ROOT, "data"); // the repository's slices: SST-2 dev and the vocab
 const WORK = join(tmpdir(), "adapterkit-bench-serve");
 const CONNECTIONS = 64;
 const COUNTS = [1, 16, 256];

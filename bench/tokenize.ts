@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fromBpeFiles, fromVocabFile } from "../src/tokenize/index.js";
 import { bertOracle, robertaOracle } from "../tests/tokenize/oracle.js";
-import { dataPath, needsData, VOCAB } from "../tests/tokenize/shared-data.js";
+import { dataPath, needsData, VOCAB } from "../tests/tokenize/data-files.js";
 
 const SST2_TRAIN = dataPath("glue/SST-2/train.tsv");
 const WARMUP = 1;

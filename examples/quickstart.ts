@@ -10,7 +10,7 @@ import { AdapterKit, type ClassificationResult } from "../src/index.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const modelDir = process.argv[2] ?? join(root, "models/mini-bert-uncased");
-const data = process.argv[3] ?? resolve(root, "../shared/data");
+const data = process.argv[3] ?? join(root, "data"); // the slices shipped in the repository
 const out = join(root, "runs/quickstart");
 
 // the frozen base and its tokenizer; the kit says which kernels it chose

@@ -10,9 +10,10 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { Command } from "commander";
 import { AdapterKit } from "../src/api/index.js";
+import { fullDataDir } from "../src/cli/setup.js";
 import type { Pooling } from "../src/heads/index.js";
 import { writeInitialisedModel } from "../src/models/index.js";
 import { type TrainMode } from "../src/train/index.js";
@@ -198,7 +199,7 @@ async function main(flags: Flags): Promise<void> {
 
 const program = new Command()
   .option("--model <dir>", "the base model", join(ROOT, "models/mini-bert-uncased"))
-  .option("--data <dir>", "the shared data folder", resolve(ROOT, "../shared/data"))
+  .option("--data <dir>", "the full data folder (default ../shared/data)")
   .option("--seeds <n>", "seeds per method and task", (v) => Number(v), 3)
   .option("--tasks <list>", "comma-separated", "SST-2,MRPC,CoLA")
   .option("--methods <list>", `comma-separated ids (${METHODS.map((m) => m.id).join(", ")}) or all`, "all")
@@ -210,4 +211,5 @@ const program = new Command()
   .option("--pooling <how>", "what the classifier reads: mean (of the last hidden states; the mini BERT's [CLS] barely varies) or pooler (as adapter-bert)", "mean")
   .option("--quick", "a smoke run: 64 training examples, 1 epoch, 32 dev examples (numbers meaningless)", false);
 program.parse();
-await main(program.opts<Flags>());
+const opts = program.opts<Omit<Flags, "data"> & { data?: string }>();
+await main({ ...opts, data: fullDataDir(opts.data, "experiment:houlsby") });

@@ -8,9 +8,10 @@
 // it stopped; the table goes to results/kadapter.md and into README.md between its markers.
 import { rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { Command } from "commander";
 import { AdapterKit } from "../src/api/index.js";
+import { fullDataDir } from "../src/cli/setup.js";
 import type { RunOutcome } from "../src/train/index.js";
 import { loadRuns, mean, publishRuns, ROOT, std } from "./runs.js";
 
@@ -115,11 +116,12 @@ async function main(flags: Flags): Promise<void> {
 
 const program = new Command()
   .option("--model <dir>", "the base model", join(ROOT, "models/mini-bert-uncased"))
-  .option("--data <dir>", "the shared data folder", resolve(ROOT, "../shared/data"))
+  .option("--data <dir>", "the full data folder (default ../shared/data)")
   .option("--seeds <n>", "seeds per OpenEntity setting", (v) => Number(v), 3)
   .option("--work <dir>", "where the pretrained adapters and run folders go", join(ROOT, "runs/experiment-kadapter"))
   .option("--results <file>", "raw results (JSON); the table is written beside it", join(ROOT, "experiments/results/kadapter-runs.json"))
   .option("--no-readme", "do not rewrite the table in README.md")
   .option("--quick", "a smoke run: 64 training examples, 1 epoch (numbers meaningless)", false);
 program.parse();
-await main(program.opts<Flags>());
+const opts = program.opts<Omit<Flags, "data"> & { data?: string }>();
+await main({ ...opts, data: fullDataDir(opts.data, "experiment:kadapter") });

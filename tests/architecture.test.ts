@@ -105,3 +105,10 @@ it("commands never import each other (shared pieces live in cli/, the rest in th
     .map((target) => `${relative(SRC, file)} imports ${relative(SRC, target)}`));
   assert.deepEqual(crossings, []);
 });
+
+it("reads data only from the repository: no test names the full data folder, and in src/ only cli/setup.ts does", () => {
+  const TESTS = resolve(SRC, "../tests");
+  const mentions = (files: string[]): string[] => files.filter((f) => /\.\.\/shared\b|shared\/data/.test(readFileSync(f, "utf8")));
+  assert.deepEqual(mentions(sourceFiles(TESTS)).map((f) => relative(TESTS, f)), []);
+  assert.deepEqual(mentions(sourceFiles(SRC)).map((f) => relative(SRC, f)), [join("cli", "setup.ts")]);
+});

@@ -7,7 +7,7 @@ import type { AdapterKit } from "../api/index.js";
 import { ConfigError } from "../errors.js";
 import { FUSION_MODES, KNOWLEDGE_PRETRAIN_DEFAULTS, type KnowledgeEvents, type KnowledgePretrainArgs, type KnowledgeTaskArgs } from "../kadapter/index.js";
 import { printOutcome, progressEvents } from "./run-training.js";
-import { defaultDataDir, integer, log, number } from "./setup.js";
+import { DATA_DEFAULT, integer, log, number } from "./setup.js";
 
 /** "fac=runs/fac/adapter,lin=runs/lin/adapter" -> [{name, dir}]. */
 export function parseKnowledge(value: string): { name: string; dir: string }[] {
@@ -65,7 +65,7 @@ export function addKnowledgeLoopOptions(cmd: Command): Command {
   return cmd
     .requiredOption("--model <dir>", "the pretrained model directory")
     .option("--out <dir>", "output folder", "runs/kadapter")
-    .option("--data <dir>", "the shared data folder (default files come from it)", defaultDataDir())
+    .option("--data <dir>", `the data folder the default files come from (${DATA_DEFAULT})`)
     .option("--train-file <path>", "training data instead of the default")
     .option("--dev-file <path>", "dev data instead of the default")
     .option("--lr <lr>", `peak learning rate (default ${d.lr})`, number("lr"))

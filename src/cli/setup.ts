@@ -1,8 +1,10 @@
 // What the commands share: the kit over a model directory (kernels from ADAPTERKIT_BACKEND, notices on
-// stderr), flag parsers, and where the shared data lives.
-import { dirname, resolve } from "node:path";
+// stderr), flag parsers, and where the data lives: the only place that names a default --data folder.
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AdapterKit } from "../api/index.js";
+import { ConfigError } from "../errors.js";
 import { backendChoiceFromEnv } from "../kernels/index.js";
 
 export function log(line: string): void {
@@ -25,9 +27,40 @@ export function number(name: string): (value: string) => number {
   };
 }
 
-/** ../shared/data beside the package (the layout of this repository's checkout and CI). */
-export function defaultDataDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), "../../../../shared/data");
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** The data shipped with the package: small slices (the demo's SST-2, a few hundred rows of each format) in the
+ *  full folder's layout; data/README.md says what each is and how it was cut. */
+export const BUNDLED_DATA = join(PACKAGE_ROOT, "data");
+
+/** The full real-data folder, where this repository's checkout and CI keep it. */
+const FULL_DATA = resolve(PACKAGE_ROOT, "../shared/data");
+
+const FULL_LAYOUT =
+  "glue/<TASK>/{train,dev}.tsv, conll2003/{train,valid}.txt, kadapter/OpenEntity/, kadapter/LitWD1Krel/, ud/en-ewt/, ud/en-gum/, text/wikipedia-en/, text/gutenberg-en/, text/wikitext2-test/, vocab/";
+
+/** How --data defaults, for the commands' help. */
+export const DATA_DEFAULT = `default: ${FULL_DATA} when it is there, else the bundled ${BUNDLED_DATA}`;
+
+/** --data for commands that also run on the slices (train, eval, kadapter): the flag, else the full folder
+ *  when it is there, else the bundled slices, which it says. */
+export function dataDir(flag: string | undefined): string {
+  if (flag) return flag;
+  if (existsSync(FULL_DATA)) return FULL_DATA;
+  log(`data: no ${FULL_DATA}; using the slices shipped in ${BUNDLED_DATA} (see its README.md); pass --data DIR for the full sets`);
+  return BUNDLED_DATA;
+}
+
+/** --data for work that needs the full corpora (pretraining on the default corpus, the experiments): the flag,
+ *  else the full folder when it is there, else an error that says what layout it expects. */
+export function fullDataDir(flag: string | undefined, what: string): string {
+  const dir = flag ?? FULL_DATA;
+  if (!existsSync(join(dir, "text")) || !existsSync(join(dir, "glue"))) {
+    throw new ConfigError(
+      `${what}: expected the full data folder at ${dir} (${flag ? "--data" : "the default, ../shared/data beside the package"}), laid out as ${FULL_LAYOUT}; ${BUNDLED_DATA} holds only slices of it`,
+    );
+  }
+  return dir;
 }
 
 /** The library's kit over a model directory, with the kernels chosen from ADAPTERKIT_BACKEND and notices on stderr. */

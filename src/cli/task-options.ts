@@ -59,6 +59,6 @@ export function taskSpec(flags: TaskFlags, options: { forEval?: boolean } = {}):
     const kind = labelKind === "float" ? "regression" : labelKind === "multilabel" ? "multilabel" : "classification";
     return { source: "file", name: "file", trainFile: flags.trainFile, devFile: flags.devFile, read, kind, skipMalformed: flags.skipMalformed };
   }
-  if (!flags.data) throw new ConfigError(`--task ${flags.task}: expected --data <GLUE folder> (e.g. ../shared/data/glue), got none`);
+  if (!flags.data) throw new ConfigError(`--task ${flags.task}: expected --data <GLUE folder> (e.g. data/glue), got none`);
   return { source: "glue", name: flags.task, dataDir: flags.data, skipMalformed: flags.skipMalformed };
 }

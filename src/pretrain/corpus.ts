@@ -22,14 +22,14 @@ export interface CorpusSource {
 }
 
 /**
- * The default corpus under a data root laid out as ../shared/data. Throws if a folder is missing.
+ * The default corpus under a data root in the data folders' layout (data/README.md). Throws if a folder is missing.
  * taskTextWeight > 1 repeats the shared tasks' train splits that many times: task-adaptive pretraining
  * (Gururangan et al. 2020), which moves a general model towards the text its downstream tasks are written in.
  */
 export function defaultCorpus(dataRoot: string, taskTextWeight = 1): CorpusSource[] {
   const dir = (rel: string): string => {
     const path = join(dataRoot, rel);
-    if (!existsSync(path)) throw new ConfigError(`pretraining corpus: expected ${path} (see ../shared/data/README.md), got nothing there`);
+    if (!existsSync(path)) throw new ConfigError(`pretraining corpus: expected ${path} (the data folder's layout: data/README.md), got nothing there`);
     return path;
   };
   const textFiles = (rel: string): CorpusSource[] => readdirSync(dir(rel)).filter((f) => f.endsWith(".txt") && f !== "PROVENANCE.txt").sort()

@@ -12,10 +12,10 @@ import { AdapterKit, type TrainOptions } from "../../src/api/index.js";
 import { ConfigError } from "../../src/errors.js";
 import { encodeSafetensors, readSafetensors } from "../../src/io/index.js";
 import type { ClassificationResult, Entity, MultilabelResult, PredictResult } from "../../src/pipelines/index.js";
+import { DATA } from "../helpers/data.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const MODEL = join(ROOT, "models/mini-bert-uncased");
-const DATA = resolve(ROOT, "../shared/data");
 const tmp = mkdtempSync(join(tmpdir(), "adapterkit-api-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 

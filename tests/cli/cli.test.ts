@@ -5,20 +5,20 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ok, run, SHARED } from "./helpers/run-cli.js";
+import { ok, run, DATA } from "./helpers/run-cli.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "adapterkit-cli-"));
 const model = join(tmp, "model");
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const trainArgs = (out: string, extra: string[] = []): string[] => [
-  "train", "--model", model, "--task", "SST-2", "--data", join(SHARED, "glue"), "--max-train-examples", "96", "--max-dev-examples", "48",
+  "train", "--model", model, "--task", "SST-2", "--data", join(DATA, "glue"), "--max-train-examples", "96", "--max-dev-examples", "48",
   "--epochs", "2", "--batch-size", "16", "--adapter-size", "16", "--checkpoint-every", "2", "--out", out, ...extra,
 ];
 
 describe("adapterkit CLI", () => {
   before(() => {
-    ok(["init", "--out", model, "--vocab", join(SHARED, "vocab/bert-base-uncased/vocab.txt"), "--layers", "2", "--hidden", "32", "--heads", "2", "--max-positions", "128"]);
+    ok(["init", "--out", model, "--vocab", join(DATA, "vocab/bert-base-uncased/vocab.txt"), "--layers", "2", "--hidden", "32", "--heads", "2", "--max-positions", "128"]);
   });
 
   it("trains an adapter and writes the adapter folder, metrics.json and report.html", () => {
@@ -35,7 +35,7 @@ describe("adapterkit CLI", () => {
     assert.ok(metrics.final.accuracy >= 0 && metrics.final.accuracy <= 1);
     assert.match(readFileSync(join(out, "report.html"), "utf8"), /<svg[^>]*>[\s\S]*Training loss/);
 
-    const evalOut = JSON.parse(ok(["eval", "--model", model, "--adapter-dir", join(out, "adapter"), "--task", "SST-2", "--data", join(SHARED, "glue"), "--max-examples", "48"]));
+    const evalOut = JSON.parse(ok(["eval", "--model", model, "--adapter-dir", join(out, "adapter"), "--task", "SST-2", "--data", join(DATA, "glue"), "--max-examples", "48"]));
     assert.equal(evalOut.examples, 48);
     assert.ok(Math.abs(evalOut.accuracy - metrics.final.accuracy) < 1e-9, "eval reproduces the kept adapter's dev accuracy");
 
@@ -62,7 +62,7 @@ describe("adapterkit CLI", () => {
 
   it("tagging end to end: train on CoNLL-2003, eval with only --dev-file, predict entities with character offsets", () => {
     const out = join(tmp, "ner");
-    const conll = join(SHARED, "conll2003");
+    const conll = join(DATA, "conll2003");
     ok(["train", "--model", model, "--task", "conll", "--train-file", join(conll, "train.txt"), "--dev-file", join(conll, "valid.txt"), "--max-train-examples", "64",
       "--max-dev-examples", "32", "--max-steps", "2", "--batch-size", "16", "--adapter-size", "8", "--out", out]);
     const scored = JSON.parse(ok(["eval", "--model", model, "--adapter-dir", join(out, "adapter"), "--task", "conll", "--dev-file", join(conll, "valid.txt"), "--max-examples", "32"]));
@@ -129,10 +129,10 @@ describe("adapterkit CLI", () => {
     const skipped = run(fileTask(ragged, ["--skip-malformed"], ragged));
     assert.equal(skipped.code, 0, skipped.stderr);
     assert.match(skipped.stderr, /skipped 2 malformed row\(s\): .*ragged\.tsv:3/);
-    const pooling = run(["train", "--model", model, "--task", "SST-2", "--data", join(SHARED, "glue"), "--pooling", "weird", "--out", join(tmp, "x")]);
+    const pooling = run(["train", "--model", model, "--task", "SST-2", "--data", join(DATA, "glue"), "--pooling", "weird", "--out", join(tmp, "x")]);
     assert.equal(pooling.code, 1);
     assert.match(pooling.stderr, /^adapterkit: --pooling: unknown "weird"; expected one of pooler, mean, cls$/m);
-    const missing = run(["train", "--model", join(tmp, "nope"), "--task", "SST-2", "--data", join(SHARED, "glue"), "--out", join(tmp, "x")]);
+    const missing = run(["train", "--model", join(tmp, "nope"), "--task", "SST-2", "--data", join(DATA, "glue"), "--out", join(tmp, "x")]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /^adapterkit: .*nope/m);
   });

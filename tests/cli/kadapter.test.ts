@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { readSafetensors } from "../../src/io/index.js";
-import { ok, run, SHARED } from "./helpers/run-cli.js";
+import { ok, run, DATA } from "./helpers/run-cli.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "adapterkit-kadapter-cli-"));
 const model = join(tmp, "model");
@@ -23,7 +23,7 @@ const metrics = (dir: string) => JSON.parse(readFileSync(join(dir, "metrics.json
 
 describe("adapterkit kadapter", () => {
   before(() => {
-    ok(["init", "--out", model, "--vocab", join(SHARED, "vocab/bert-base-uncased/vocab.txt"), "--layers", "2", "--hidden", "32", "--heads", "2", "--max-positions", "128"]);
+    ok(["init", "--out", model, "--vocab", join(DATA, "vocab/bert-base-uncased/vocab.txt"), "--layers", "2", "--hidden", "32", "--heads", "2", "--max-positions", "128"]);
   });
 
   it("pretrains factual and linguistic adapters with the model frozen, then trains OpenEntity and TACRED-format tasks with them", async () => {
@@ -59,7 +59,7 @@ describe("adapterkit kadapter", () => {
     assert.ok(!existsSync(join(frozen, "model")));
 
     const tacred = join(tmp, "tacred");
-    const tacredLog = okWithLog(["train", "--task", "tacred", "--model", model, "--out", tacred, "--train-file", join(SHARED, "kadapter/LitWD1Krel/dev.json"),
+    const tacredLog = okWithLog(["train", "--task", "tacred", "--model", model, "--out", tacred, "--train-file", join(DATA, "kadapter/LitWD1Krel/dev.json"),
       "--epochs", "1", "--max-train-examples", "64"]);
     assert.match(tacredLog, /dev f1: [\d.]+, the best of \d+ evaluation\(s\).*; f1 [\d.]+, precision [\d.]+, recall [\d.]+, accuracy [\d.]+/);
   });
@@ -71,7 +71,7 @@ describe("adapterkit kadapter", () => {
     const missing = run(["train", "--task", "openentity", "--model", model, "--knowledge", `fac=${join(tmp, "nope")}`, "--out", join(tmp, "y")]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /^adapterkit: .*nope/m);
-    const wrongTask = run(["train", "--task", "SST-2", "--data", join(SHARED, "glue"), "--model", model, "--knowledge", "fac=x", "--out", join(tmp, "z")]);
+    const wrongTask = run(["train", "--task", "SST-2", "--data", join(DATA, "glue"), "--model", model, "--knowledge", "fac=x", "--out", join(tmp, "z")]);
     assert.equal(wrongTask.code, 1);
     assert.match(wrongTask.stderr, /--knowledge: expected a K-Adapter task/);
     const noTacredData = run(["train", "--task", "tacred", "--model", model, "--out", join(tmp, "w")]);

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { ok, ROOT, SHARED } from "./helpers/run-cli.js";
+import { ok, ROOT, DATA } from "./helpers/run-cli.js";
 
 const MODEL = process.env.ADAPTERKIT_MINI_BERT ?? join(ROOT, "models/mini-bert-uncased");
 const tmp = mkdtempSync(join(tmpdir(), "adapterkit-mini-"));
@@ -22,7 +22,7 @@ describe("the shipped mini BERT", () => {
   });
 
   it("takes a Houlsby adapter (classifier on mean-pooled tokens) to 100% training accuracy on 64 SST-2 sentences", () => {
-    const rows = readFileSync(join(SHARED, "glue/SST-2/train.tsv"), "utf8").split("\n").slice(0, 65);
+    const rows = readFileSync(join(DATA, "glue/SST-2/train.tsv"), "utf8").split("\n").slice(0, 65);
     const file = join(tmp, "sst2-64.tsv");
     writeFileSync(file, rows.join("\n") + "\n");
     const out = join(tmp, "overfit");

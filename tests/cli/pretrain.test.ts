@@ -11,15 +11,15 @@ import { Engine } from "../../src/autograd/index.js";
 import { readSafetensors } from "../../src/io/index.js";
 import { refBackend } from "../../src/kernels/index.js";
 import { loadPretrained } from "../../src/models/index.js";
-import { CLI, ROOT, run, SHARED } from "./helpers/run-cli.js";
+import { CLI, ROOT, run, DATA } from "./helpers/run-cli.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "adapterkit-pretrain-cli-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-const book = join(SHARED, "text/gutenberg-en/joyce_dubliners_pg2814.txt");
+const book = join(DATA, "text/gutenberg-en/joyce_dubliners_pg2814.txt");
 const out = join(tmp, "mini");
 const args = (steps: string, extra: string[] = []): string[] => [
-  "pretrain", "--out", out, "--data", SHARED, "--text", book, "--layers", "2", "--hidden", "32", "--heads", "2", "--max-positions", "32",
+  "pretrain", "--out", out, "--data", DATA, "--text", book, "--layers", "2", "--hidden", "32", "--heads", "2", "--max-positions", "32",
   "--seq-length", "32", "--batch-size", "8", "--steps", steps, "--warmup-steps", "2", "--lr", "5e-3", "--eval-every", "3",
   "--held-out-sequences", "8", ...extra,
 ];

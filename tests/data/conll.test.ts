@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { ConfigError, FormatError } from "../../src/errors.js";
 import { iob2Violation, labelsFromExamples, readConll, type TaggedExample } from "../../src/data/index.js";
-import { assertThrowsNaming, CONLL_DIR, makeTempDir } from "./helpers/shared-data.js";
+import { assertThrowsNaming, CONLL_DIR, makeTempDir } from "./helpers/data-files.js";
 
 const CONLL_TAGS = ["B-LOC", "B-MISC", "B-ORG", "B-PER", "I-LOC", "I-MISC", "I-ORG", "I-PER", "O"];
 
@@ -13,31 +13,35 @@ function last(examples: readonly TaggedExample[]): TaggedExample {
   return example;
 }
 
-describe("readConll on the shared CoNLL-2003 files", () => {
+describe("readConll on the CoNLL-2003 slices (data/conll2003)", () => {
   const train = readConll(join(CONLL_DIR, "train.txt"));
   const valid = readConll(join(CONLL_DIR, "valid.txt"));
 
-  it("reads train: 14,041 sentences, 203,621 tokens, NER tags from the last column", () => {
-    assert.equal(train.examples.length, 14_041);
+  it("reads train: 1,000 sentences, 12,057 tokens, NER tags from the last column", () => {
+    assert.equal(train.examples.length, 1_000);
     assert.deepEqual(train.skipped, []);
-    assert.equal(train.examples.reduce((sum, example) => sum + example.words.length, 0), 203_621);
+    assert.equal(train.examples.reduce((sum, example) => sum + example.words.length, 0), 12_057);
     assert.deepEqual(train.examples[0], {
       words: ["EU", "rejects", "German", "call", "to", "boycott", "British", "lamb", "."],
       tags: ["B-ORG", "O", "B-MISC", "O", "O", "O", "B-MISC", "O", "O"],
       line: 3,
     });
-    assert.deepEqual(last(train.examples), { words: ["Swansea", "1", "Lincoln", "2"], tags: ["B-ORG", "O", "B-ORG", "O"], line: 219_550 });
+    assert.deepEqual(last(train.examples), {
+      words: ["The", "youth", "side", "replied", "with", "246", "for", "seven", "."],
+      tags: ["O", "O", "O", "O", "O", "O", "O", "O", "O"],
+      line: 13_170,
+    });
   });
 
-  it("reads valid: 3,250 sentences, 51,362 tokens", () => {
-    assert.equal(valid.examples.length, 3_250);
-    assert.equal(valid.examples.reduce((sum, example) => sum + example.words.length, 0), 51_362);
+  it("reads valid: 600 sentences, 6,829 tokens", () => {
+    assert.equal(valid.examples.length, 600);
+    assert.equal(valid.examples.reduce((sum, example) => sum + example.words.length, 0), 6_829);
     assert.deepEqual(valid.examples[0], {
       words: ["CRICKET", "-", "LEICESTERSHIRE", "TAKE", "OVER", "AT", "TOP", "AFTER", "INNINGS", "VICTORY", "."],
       tags: ["O", "O", "B-ORG", "O", "O", "O", "O", "O", "O", "O", "O"],
       line: 3,
     });
-    assert.deepEqual(last(valid.examples), { words: ["--", "Dhaka", "Newsroom", "880-2-506363"], tags: ["O", "B-ORG", "I-ORG", "O"], line: 55_040 });
+    assert.deepEqual(last(valid.examples), { words: ["S.", "Waugh", "b", "Muralitharan", "22"], tags: ["B-PER", "I-PER", "O", "B-PER", "O"], line: 7_478 });
   });
 
   it("skips -DOCSTART- lines and finds the nine CoNLL-2003 tags", () => {

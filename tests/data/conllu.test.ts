@@ -4,10 +4,10 @@ import { basename, join } from "node:path";
 import { after, describe, it } from "node:test";
 import { readConllU, readTreebankSplit, treebankSplitFiles, type DependencyExample, type ReadResult } from "../../src/data/index.js";
 import { ConfigError, FormatError } from "../../src/errors.js";
-import { assertThrowsNaming, makeTempDir, SHARED_DATA } from "./helpers/shared-data.js";
+import { assertThrowsNaming, makeTempDir, DATA } from "./helpers/data-files.js";
 
-const EWT_DIR = join(SHARED_DATA, "ud", "en-ewt");
-const GUM_DIR = join(SHARED_DATA, "ud", "en-gum");
+const EWT_DIR = join(DATA, "ud", "en-ewt");
+const GUM_DIR = join(DATA, "ud", "en-gum");
 
 function last(examples: readonly DependencyExample[]): DependencyExample {
   const example = examples.at(-1);
@@ -24,27 +24,27 @@ function totals(results: readonly ReadResult<DependencyExample>[]): { sentences:
   };
 }
 
-describe("readConllU on the shared UD English treebanks", () => {
+describe("readConllU on the UD English treebank slices (data/ud)", () => {
   const ewtTrain = readTreebankSplit(EWT_DIR, "train");
   const ewtDev = readTreebankSplit(EWT_DIR, "dev");
   const gumTrain = readTreebankSplit(GUM_DIR, "train");
   const gumDev = readTreebankSplit(GUM_DIR, "dev");
 
   it("lists the train parts in order and the single dev file", () => {
-    assert.deepEqual(treebankSplitFiles(EWT_DIR, "train").map((path) => basename(path)), [1, 2, 3, 4, 5].map((k) => `en_ewt-ud-train.part0${k}-of-05.conllu`));
-    assert.deepEqual(treebankSplitFiles(GUM_DIR, "train").map((path) => basename(path)), [1, 2, 3, 4, 5, 6].map((k) => `en_gum-ud-train-recon.part0${k}-of-06.conllu`));
+    assert.deepEqual(treebankSplitFiles(EWT_DIR, "train").map((path) => basename(path)), [1, 2].map((k) => `en_ewt-ud-train.part0${k}-of-02.conllu`));
+    assert.deepEqual(treebankSplitFiles(GUM_DIR, "train").map((path) => basename(path)), [1, 2].map((k) => `en_gum-ud-train-recon.part0${k}-of-02.conllu`));
     assert.deepEqual(treebankSplitFiles(EWT_DIR, "dev"), [join(EWT_DIR, "en_ewt-ud-dev.conllu")]);
     assert.deepEqual(treebankSplitFiles(GUM_DIR, "dev"), [join(GUM_DIR, "en_gum-ud-dev.conllu")]);
   });
 
-  it("counts sentences and syntactic words as the data README and PROVENANCE.txt give them", () => {
-    assert.deepEqual(totals(ewtTrain), { sentences: 12_544, words: 204_577, skipped: 0 });
-    assert.deepEqual(totals(ewtDev), { sentences: 2_001, words: 25_147, skipped: 0 });
-    assert.deepEqual(totals(gumTrain), { sentences: 10_224, words: 177_410, skipped: 0 });
-    assert.deepEqual(totals(gumDev), { sentences: 1_575, words: 28_119, skipped: 0 });
-    // per part (PROVENANCE.txt): the parts split at document boundaries
-    assert.deepEqual(ewtTrain.map((result) => result.examples.length), [2_866, 3_516, 2_830, 3_072, 260]);
-    assert.deepEqual(gumTrain.map((result) => result.examples.length), [1_713, 2_282, 1_773, 1_607, 2_074, 775]);
+  it("counts sentences (as data/README.md gives them) and syntactic words (counted in Python)", () => {
+    assert.deepEqual(totals(ewtTrain), { sentences: 400, words: 9_323, skipped: 0 });
+    assert.deepEqual(totals(ewtDev), { sentences: 200, words: 4_007, skipped: 0 });
+    assert.deepEqual(totals(gumTrain), { sentences: 400, words: 10_416, skipped: 0 });
+    assert.deepEqual(totals(gumDev), { sentences: 200, words: 4_264, skipped: 0 });
+    // per part (data/README.md): the first 400 train sentences split 200 + 200, so part 2 starts inside a document
+    assert.deepEqual(ewtTrain.map((result) => result.examples.length), [200, 200]);
+    assert.deepEqual(gumTrain.map((result) => result.examples.length), [200, 200]);
   });
 
   it("reads the first and last sentences of EWT dev", () => {
@@ -58,12 +58,12 @@ describe("readConllU on the shared UD English treebanks", () => {
       line: 5,
     });
     assert.deepEqual(last(examples), {
-      words: ["Also", ",", "they", "have", "great", "customer", "service", "and", "a", "very", "knowledgeable", "staff"],
-      heads: [4, 1, 4, 0, 7, 7, 4, 12, 12, 11, 12, 7],
-      deprels: ["advmod", "punct", "nsubj", "root", "amod", "compound", "obj", "cc", "det", "advmod", "amod", "conj"],
-      upos: ["ADV", "PUNCT", "PRON", "VERB", "ADJ", "NOUN", "NOUN", "CCONJ", "DET", "ADV", "ADJ", "NOUN"],
-      sentId: "reviews-140302-0004",
-      line: 32_569,
+      words: ["Acquiring", "open", "source", "talent", "gives", "a", "company", "an", "inexpensive", "way", "of", "influencing", "and", "anticipating", "the", "direction", "an", "open", "source", "project", "will", "go", "."],
+      heads: [5, 3, 4, 1, 0, 7, 5, 10, 10, 5, 12, 10, 14, 12, 16, 12, 20, 19, 20, 22, 22, 16, 5],
+      deprels: ["csubj", "amod", "compound", "obj", "root", "det", "iobj", "det", "amod", "obj", "mark", "acl", "cc", "conj", "det", "obj", "det", "amod", "compound", "nsubj", "aux", "acl:relcl", "punct"],
+      upos: ["VERB", "ADJ", "NOUN", "NOUN", "VERB", "DET", "NOUN", "DET", "ADJ", "NOUN", "SCONJ", "VERB", "CCONJ", "VERB", "DET", "NOUN", "DET", "ADJ", "NOUN", "NOUN", "AUX", "VERB", "PUNCT"],
+      sentId: "weblog-typepad.com_ripples_20050410122300_ENG_20050410_122300-0036",
+      line: 4_688,
     });
   });
 
@@ -73,19 +73,26 @@ describe("readConllU on the shared UD English treebanks", () => {
     assert.deepEqual(first.words.slice(0, 6), ["Al", "-", "Zaman", ":", "American", "forces"]);
     assert.deepEqual(first.heads.slice(0, 6), [0, 3, 1, 7, 6, 7]);
     assert.equal(first.line, 5);
-    const ewtLast = last(ewtTrain[4].examples);
-    assert.deepEqual([ewtLast.sentId, ewtLast.line, ewtLast.words.length, ewtLast.words.slice(0, 6)], ["reviews-319816-0029", 6_149, 26, ["I", "will", "never", "return", "there", "again"]]);
+    const ewtLast = last(ewtTrain[1].examples);
+    assert.deepEqual(
+      [ewtLast.sentId, ewtLast.line, ewtLast.words.length, ewtLast.words.slice(0, 6)],
+      ["weblog-blogspot.com_alaindewitt_20040929103700_ENG_20040929_103700-0073", 5_619, 24, ["Earlier", ",", "Kerry", "said", ",", "“"]],
+    );
     assert.deepEqual(gumTrain[0].examples[0].words, ["Aesthetic", "Appreciation", "and", "Spanish", "Art", ":"]);
-    assert.deepEqual(last(gumTrain[5].examples), {
-      words: ["Large", "funnel", "or", "strainer", "to", "hold", "filter"],
-      heads: [2, 0, 4, 2, 6, 2, 6],
-      deprels: ["amod", "root", "cc", "conj", "mark", "acl", "obj"],
-      upos: ["ADJ", "NOUN", "CCONJ", "NOUN", "PART", "VERB", "NOUN"],
-      sentId: "GUM_whow_skittles-67",
-      line: 17_704,
-    });
+    const gumLast = last(gumTrain[1].examples);
+    assert.deepEqual(
+      [gumLast.sentId, gumLast.line, gumLast.words.length, gumLast.words.slice(0, 6), gumLast.heads.slice(0, 6)],
+      ["GUM_academic_salinity-4", 6_530, 96, ["In", "the", "past", "decade", ",", "with"], [4, 4, 4, 79, 4, 9]],
+    );
     assert.deepEqual(gumDev[0].examples[0], { words: ["Introduction"], heads: [0], deprels: ["root"], upos: ["NOUN"], sentId: "GUM_academic_exposure-1", line: 24 });
-    assert.deepEqual(last(gumDev[0].examples).words, ["Use", "with", "caution", "."]);
+    assert.deepEqual(last(gumDev[0].examples), {
+      words: ["On", "the", "volleyball", "team", "."],
+      heads: [4, 4, 4, 0, 4],
+      deprels: ["case", "det", "compound", "root", "punct"],
+      upos: ["ADP", "DET", "NOUN", "NOUN", "PUNCT"],
+      sentId: "GUM_conversation_grounded-85",
+      line: 5_960,
+    });
   });
 
   it("skips multiword-token lines and empty nodes: heads index syntactic words", () => {

@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { markEntityText, markRelationWords, readEntityTypingJson, readRelationJson, type TokenSpan } from "../../src/data/index.js";
 import { ConfigError } from "../../src/errors.js";
-import { assertThrowsNaming, SHARED_DATA } from "./helpers/shared-data.js";
+import { assertThrowsNaming, DATA } from "./helpers/data-files.js";
 
-const KADAPTER_DIR = join(SHARED_DATA, "kadapter");
+const KADAPTER_DIR = join(DATA, "kadapter");
 
 describe("markEntityText (entity typing: '@' before and after the mention)", () => {
   const train = readEntityTypingJson(join(KADAPTER_DIR, "OpenEntity", "train.json")).examples;

@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { OPEN_ENTITY_LABELS, readEntityTypingJson, type EntityTypingExample } from "../../src/data/index.js";
 import { FormatError } from "../../src/errors.js";
-import { assertThrowsNaming, makeTempDir, SHARED_DATA } from "./helpers/shared-data.js";
+import { assertThrowsNaming, makeTempDir, DATA } from "./helpers/data-files.js";
 
-const OPEN_ENTITY_DIR = join(SHARED_DATA, "kadapter", "OpenEntity");
+const OPEN_ENTITY_DIR = join(DATA, "kadapter", "OpenEntity");
 
 function last(examples: readonly EntityTypingExample[]): EntityTypingExample {
   const example = examples.at(-1);
@@ -17,13 +17,13 @@ function mention(example: EntityTypingExample): string {
   return example.text.slice(example.start, example.end);
 }
 
-describe("readEntityTypingJson on the shared OpenEntity files", () => {
+describe("readEntityTypingJson on the OpenEntity slices (data/kadapter/OpenEntity)", () => {
   const train = readEntityTypingJson(join(OPEN_ENTITY_DIR, "train.json"));
   const dev = readEntityTypingJson(join(OPEN_ENTITY_DIR, "dev.json"));
 
-  it("reads 1,998 examples from each file", () => {
-    assert.equal(train.examples.length, 1_998);
-    assert.equal(dev.examples.length, 1_998);
+  it("reads 400 train and 1,032 dev examples", () => {
+    assert.equal(train.examples.length, 400);
+    assert.equal(dev.examples.length, 1_032);
     assert.deepEqual(train.skipped, []);
     assert.deepEqual(dev.skipped, []);
   });
@@ -39,17 +39,21 @@ describe("readEntityTypingJson on the shared OpenEntity files", () => {
     assert.equal(mention(train.examples[0]), "Web users");
     assert.equal(mention(train.examples[1]), "he");
     assert.equal(mention(train.examples[2]), "They");
-    assert.equal(mention(last(train.examples)), "London");
-    assert.deepEqual(last(train.examples).labels, ["place", "location"]);
+    assert.equal(mention(last(train.examples)), "he");
+    assert.deepEqual(last(train.examples).labels, ["person"]);
+    assert.equal(last(train.examples).start, 121);
+    assert.equal(last(train.examples).index, 399);
     assert.equal(mention(dev.examples[0]), "She");
+    assert.equal(mention(dev.examples[2]), "shareholders");
+    assert.deepEqual(dev.examples[2].labels, ["group", "person"]);
     assert.deepEqual(last(dev.examples), {
-      text: "For the second night in a row , players were muffled in ski masks and hoods under their caps , the chill emphasized on Saturday by the rain .",
-      start: 4,
-      end: 29,
-      labels: ["time"],
-      index: 1_997,
+      text: "The e-mail address is am @ cnn.com . and I 'm sure we 'll hear from many of you and we will select some of the responses and share them with you a bit later .",
+      start: 41,
+      end: 42,
+      labels: ["person"],
+      index: 1_031,
     });
-    assert.equal(mention(last(dev.examples)), "the second night in a row");
+    assert.equal(mention(last(dev.examples)), "I");
   });
 
   it("every mention is whole words of the space-tokenised sentence", () => {
@@ -68,10 +72,10 @@ describe("readEntityTypingJson on the shared OpenEntity files", () => {
     const seen = new Set(train.examples.flatMap((example) => example.labels));
     assert.deepEqual([...seen].sort(), [...OPEN_ENTITY_LABELS].sort());
     assert.ok(dev.examples.every((example) => example.labels.every((label) => OPEN_ENTITY_LABELS.includes(label))));
-    assert.equal(train.examples.filter((example) => example.labels.length === 0).length, 354);
-    assert.equal(dev.examples.filter((example) => example.labels.length === 0).length, 386);
-    assert.equal(train.examples.filter((example) => example.labels.length > 1).length, 251);
-    assert.equal(dev.examples.filter((example) => example.labels.length > 1).length, 282);
+    assert.equal(train.examples.filter((example) => example.labels.length === 0).length, 71);
+    assert.equal(dev.examples.filter((example) => example.labels.length === 0).length, 195);
+    assert.equal(train.examples.filter((example) => example.labels.length > 1).length, 61);
+    assert.equal(dev.examples.filter((example) => example.labels.length > 1).length, 142);
   });
 });
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { ConfigError, FormatError } from "../../src/errors.js";
 import { GLUE_TASK_NAMES, glueFilePath, glueTask, labelsFromExamples, readGlue, type TextExample } from "../../src/data/index.js";
-import { assertThrowsNaming, GLUE_DIR, makeTempDir } from "./helpers/shared-data.js";
+import { assertThrowsNaming, GLUE_DIR, makeTempDir } from "./helpers/data-files.js";
 
 function countLabels(examples: readonly TextExample[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -18,19 +18,19 @@ function at<T>(items: readonly T[], index: number): T {
   return item;
 }
 
-describe("readGlue on the shared GLUE files", () => {
-  it("reads SST-2 train: 67,349 sentences, labels 0/1, no second text", () => {
+describe("readGlue on the GLUE slices (data/glue)", () => {
+  it("reads SST-2 train: 10,000 sentences, labels 0/1, no second text", () => {
     const { file, examples, skipped } = readGlue({ dataDir: GLUE_DIR, task: "SST-2", split: "train" });
     assert.equal(file, join(GLUE_DIR, "SST-2", "train.tsv"));
-    assert.equal(examples.length, 67_349);
+    assert.equal(examples.length, 10_000);
     assert.deepEqual(skipped, []);
     assert.deepEqual(examples[0], { textA: "hide new secretions from the parental units ", label: "0", line: 2 });
     assert.deepEqual(at(examples, -1), {
-      textA: "this new jangle of noise , mayhem and stupidity must be a serious contender for the title . ",
-      label: "0",
-      line: 67_350,
+      textA: "the most entertaining monster movies in ages ",
+      label: "1",
+      line: 10_001,
     });
-    assert.deepEqual(countLabels(examples), { "0": 29_780, "1": 37_569 });
+    assert.deepEqual(countLabels(examples), { "0": 4_471, "1": 5_529 });
     assert.deepEqual(labelsFromExamples(examples), ["0", "1"]);
   });
 
@@ -46,9 +46,9 @@ describe("readGlue on the shared GLUE files", () => {
     assert.deepEqual(countLabels(examples), { "0": 428, "1": 444 });
   });
 
-  it("reads MRPC train and dev (header after a byte-order mark, literal quotes): 3,668 / 408 pairs", () => {
+  it("reads MRPC train and dev (header after a byte-order mark, literal quotes): 600 / 408 pairs", () => {
     const train = readGlue({ dataDir: GLUE_DIR, task: "MRPC", split: "train" }).examples;
-    assert.equal(train.length, 3_668);
+    assert.equal(train.length, 600);
     assert.deepEqual(train[0], {
       textA: 'Amrozi accused his brother , whom he called " the witness " , of deliberately distorting his evidence .',
       textB: 'Referring to him as only " the witness " , Amrozi accused his brother of deliberately distorting his evidence .',
@@ -56,12 +56,12 @@ describe("readGlue on the shared GLUE files", () => {
       line: 2,
     });
     assert.deepEqual(at(train, -1), {
-      textA: "The 30-year bond US30YT = RR rose 22 / 32 for a yield of 4.31 percent , versus 4.35 percent at Wednesday 's close .",
-      textB: "The 30-year bond US30YT = RR grew 1-3 / 32 for a yield of 4.30 percent , down from 4.35 percent late Wednesday .",
+      textA: "If convicted , they face up to five years in prison and a $ 250,000 fine on each of the 11 counts .",
+      textB: "If convicted , each faces up to five years in prison and a fine of $ 250,000 or more based on the amount of gains involved .",
       label: "0",
-      line: 3_669,
+      line: 601,
     });
-    assert.deepEqual(countLabels(train), { "0": 1_194, "1": 2_474 });
+    assert.deepEqual(countLabels(train), { "0": 190, "1": 410 });
 
     const dev = readGlue({ dataDir: GLUE_DIR, task: "MRPC", split: "dev" }).examples;
     assert.equal(dev.length, 408);
@@ -80,12 +80,12 @@ describe("readGlue on the shared GLUE files", () => {
     assert.deepEqual(countLabels(dev), { "0": 129, "1": 279 });
   });
 
-  it("reads CoLA train and dev, which have no header row: 8,551 / 1,043 sentences", () => {
+  it("reads CoLA train and dev, which have no header row: 1,000 / 1,043 sentences", () => {
     const train = readGlue({ dataDir: GLUE_DIR, task: "CoLA", split: "train" }).examples;
-    assert.equal(train.length, 8_551);
+    assert.equal(train.length, 1_000);
     assert.deepEqual(train[0], { textA: "Our friends won't buy this analysis, let alone the next one we propose.", label: "1", line: 1 });
-    assert.deepEqual(at(train, -1), { textA: "What all did you get for Christmas?", label: "1", line: 8_551 });
-    assert.deepEqual(countLabels(train), { "0": 2_528, "1": 6_023 });
+    assert.deepEqual(at(train, -1), { textA: "Rich we have impeccable taste.", label: "0", line: 1_000 });
+    assert.deepEqual(countLabels(train), { "0": 354, "1": 646 });
 
     const dev = readGlue({ dataDir: GLUE_DIR, task: "CoLA", split: "dev" }).examples;
     assert.equal(dev.length, 1_043);
@@ -94,9 +94,9 @@ describe("readGlue on the shared GLUE files", () => {
     assert.deepEqual(countLabels(dev), { "0": 322, "1": 721 });
   });
 
-  it("reads QNLI dev: 5,463 question/sentence pairs labelled entailment / not_entailment", () => {
+  it("reads QNLI dev: 600 question/sentence pairs labelled entailment / not_entailment", () => {
     const { examples } = readGlue({ dataDir: GLUE_DIR, task: "QNLI", split: "dev" });
-    assert.equal(examples.length, 5_463);
+    assert.equal(examples.length, 600);
     assert.deepEqual(examples[0], {
       textA: "What came into force after the new constitution was herald?",
       textB: "As of that day, the new constitution heralding the Second Republic came into force.",
@@ -104,12 +104,12 @@ describe("readGlue on the shared GLUE files", () => {
       line: 2,
     });
     const last = at(examples, -1);
-    assert.equal(last.textA, "Who discovered this and where did they come from?");
-    assert.ok(last.textB?.startsWith("The development of this fertile soil allowed agriculture and silviculture"));
-    assert.ok(last.textB?.endsWith("rather than naturally occurring as has previously been supposed."));
+    assert.equal(last.textA, "What injury did the Carolina Panthers lose Kelvin Benjamin to during their preseason?");
+    assert.ok(last.textB?.startsWith("Carolina started the season 14–0, not only setting franchise records"));
+    assert.ok(last.textB?.endsWith("the 2009 New Orleans Saints and the 2011 Green Bay Packers."));
     assert.equal(last.label, "not_entailment");
-    assert.equal(last.line, 5_464);
-    assert.deepEqual(countLabels(examples), { entailment: 2_702, not_entailment: 2_761 });
+    assert.equal(last.line, 601);
+    assert.deepEqual(countLabels(examples), { entailment: 279, not_entailment: 321 });
     assert.deepEqual(labelsFromExamples(examples), ["entailment", "not_entailment"]);
   });
 });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { ConfigError, FormatError } from "../../src/errors.js";
 import { readTextExamples } from "../../src/data/index.js";
-import { assertThrowsNaming, makeTempDir } from "./helpers/shared-data.js";
+import { assertThrowsNaming, makeTempDir } from "./helpers/data-files.js";
 
 describe("readTextExamples: JSONL (temp files)", () => {
   const temp = makeTempDir("jsonl");

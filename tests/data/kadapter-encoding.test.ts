@@ -7,20 +7,20 @@ import {
   collate, encodeDependencies, encodeEntityTyping, encodeRelations, OPEN_ENTITY_LABELS, readEntityTypingJson, readRelationJson, readTreebankSplit,
 } from "../../src/data/index.js";
 import { fromVocabFile } from "../../src/tokenize/index.js";
-import { SHARED_DATA } from "./helpers/shared-data.js";
+import { DATA } from "./helpers/data-files.js";
 
-const tokenizer = fromVocabFile(join(SHARED_DATA, "vocab/bert-base-uncased/vocab.txt"), { lowercase: true });
+const tokenizer = fromVocabFile(join(DATA, "vocab/bert-base-uncased/vocab.txt"), { lowercase: true });
 const at = tokenizer.tokenToId("@")!;
 const hash = tokenizer.tokenToId("#")!;
 
 describe("K-Adapter encodings", () => {
   it("entity typing: the marker is the inserted '@' (not an '@' the text already had), targets multi-hot over the 9 types", () => {
-    const path = join(SHARED_DATA, "kadapter/OpenEntity/dev.json");
+    const path = join(DATA, "kadapter/OpenEntity/dev.json");
     const { examples } = readEntityTypingJson(path);
     const ids = new Map(OPEN_ENTITY_LABELS.map((l, i) => [l, i]));
     const encoded = encodeEntityTyping(tokenizer, examples, ids, 128, path);
     assert.equal(encoded.examples.length + encoded.dropped.length, examples.length);
-    assert.ok(encoded.examples.length > 1900, `${encoded.examples.length} kept`);
+    assert.ok(encoded.examples.length > 1_000, `${encoded.examples.length} of 1,032 kept`); // all 1,032 fit in 128 tokens (counted in Python)
     encoded.examples.forEach((x, i) => {
       const m = x.markers![0];
       assert.equal(x.ids[m], at, `${x.source}: marker on "@"`);
@@ -29,14 +29,14 @@ describe("K-Adapter encodings", () => {
       if (i === 0) assert.ok(m > 0);
     });
     const withAt = encoded.examples.filter((x) => x.ids.slice(0, x.markers![0]).includes(at));
-    assert.ok(withAt.length > 0, "some OpenEntity sentences hold an '@' before the mention");
+    assert.ok(withAt.length > 0, "some OpenEntity sentences hold an '@' before the mention (dev example 1031)");
     const batch = collate(encoded.examples.slice(0, 4), "multilabel", 0);
     assert.equal(batch.markers!.length, 4);
     assert.equal(batch.labels!.kind, "values");
   });
 
   it("relations: markers on the first '@' and '#'; examples cut off by maxLength are dropped", () => {
-    const path = join(SHARED_DATA, "kadapter/LitWD1Krel/dev.json");
+    const path = join(DATA, "kadapter/LitWD1Krel/dev.json");
     const { examples } = readRelationJson(path, { skipMalformed: true });
     const ids = new Map([...new Set(examples.map((e) => e.relation))].map((r, i) => [r, i]));
     const encoded = encodeRelations(tokenizer, examples, ids, 128, path);
@@ -52,7 +52,7 @@ describe("K-Adapter encodings", () => {
   });
 
   it("dependency: each word's first sub-token points at its head's first sub-token, the root at [CLS]", () => {
-    const [part] = readTreebankSplit(join(SHARED_DATA, "ud/en-ewt"), "dev");
+    const [part] = readTreebankSplit(join(DATA, "ud/en-ewt"), "dev");
     const examples = part.examples.slice(0, 300);
     const encoded = encodeDependencies(tokenizer, examples, 128, "ewt-dev");
     assert.equal(encoded.examples.length + encoded.dropped.length, examples.length);

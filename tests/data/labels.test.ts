@@ -6,7 +6,7 @@ import {
   classLabelIds, createLabelVocab, glueTask, labelId, labelsFromExamples, multiLabelIds, readConll, readGlue, tagIds,
   type TaggedExample, type TextExample,
 } from "../../src/data/index.js";
-import { assertThrowsNaming, CONLL_DIR, GLUE_DIR } from "./helpers/shared-data.js";
+import { assertThrowsNaming, CONLL_DIR, GLUE_DIR } from "./helpers/data-files.js";
 
 const text = (label: TextExample["label"], line: number): TextExample => ({ textA: "x", label, line });
 

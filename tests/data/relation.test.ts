@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { readRelationJson, readRelationLabels, type RelationExample } from "../../src/data/index.js";
 import { ConfigError, FormatError } from "../../src/errors.js";
-import { assertThrowsNaming, makeTempDir, SHARED_DATA } from "./helpers/shared-data.js";
+import { assertThrowsNaming, makeTempDir, DATA } from "./helpers/data-files.js";
 
-const LITWD_DIR = join(SHARED_DATA, "kadapter", "LitWD1Krel");
+const LITWD_DIR = join(DATA, "kadapter", "LitWD1Krel");
 const DEV = join(LITWD_DIR, "dev.json");
 
 function last<T>(items: readonly T[]): T {
@@ -19,19 +19,19 @@ function words(example: RelationExample, which: "subject" | "object"): string {
   return example.tokens.slice(start, end + 1).join(" ");
 }
 
-describe("readRelationJson on the shared LitWD1Krel dev.json", () => {
+describe("readRelationJson on the LitWD1Krel dev.json slice (data/kadapter/LitWD1Krel)", () => {
   it("rejects the file by default, naming the first broken example (index 4: object span inside the subject)", () => {
     assertThrowsNaming(() => readRelationJson(DEV), FormatError, [DEV, "example 4", "expected disjoint subject and object spans, got subject [0, 3] and object [0, 1]"]);
   });
 
-  it("skipping malformed examples keeps 1,281 of 1,451: 54 with obj_start > obj_end, 116 overlapping the subject", () => {
+  it("skipping malformed examples keeps 441 of 500: 14 with obj_start > obj_end, 45 overlapping the subject", () => {
     const result = readRelationJson(DEV, { skipMalformed: true });
     assert.equal(result.file, DEV);
-    assert.equal(result.examples.length, 1_281);
-    assert.equal(result.skipped.length, 170);
-    assert.equal(result.examples.length + result.skipped.length, 1_451);
-    assert.equal(result.skipped.filter((skip) => skip.reason.startsWith("expected object start <= end")).length, 54);
-    assert.equal(result.skipped.filter((skip) => skip.reason.startsWith("expected disjoint")).length, 116);
+    assert.equal(result.examples.length, 441);
+    assert.equal(result.skipped.length, 59);
+    assert.equal(result.examples.length + result.skipped.length, 500);
+    assert.equal(result.skipped.filter((skip) => skip.reason.startsWith("expected object start <= end")).length, 14);
+    assert.equal(result.skipped.filter((skip) => skip.reason.startsWith("expected disjoint")).length, 45);
     assert.deepEqual(result.skipped[0], { index: 4, reason: "expected disjoint subject and object spans, got subject [0, 3] and object [0, 1]" });
     assert.deepEqual(result.skipped.find((skip) => skip.index === 21), { index: 21, reason: "expected object start <= end, got [4, 0]" });
     assert.deepEqual(result.repaired, []);
@@ -48,19 +48,20 @@ describe("readRelationJson on the shared LitWD1Krel dev.json", () => {
     });
     assert.equal(words(examples[0], "object"), "2019 Tour of the Basque Country");
     assert.deepEqual(last(examples), {
-      tokens: ["Bosnia", "and", "Herzegovina", "Spain", "."],
-      subject: [0, 2],
-      object: [3, 3],
-      relation: "diplomatic relation",
-      index: 1_450,
+      tokens: ["2015", "Tour", "de", "Romandie", "Chris", "Froome", "."],
+      subject: [0, 3],
+      object: [4, 5],
+      relation: "general classification of race participants",
+      index: 499,
     });
+    assert.equal(words(last(examples), "object"), "Chris Froome");
   });
 
-  it("repairSpansFromNames recovers all 170 broken examples: every example is then subject name, object name, '.'", () => {
+  it("repairSpansFromNames recovers all 59 broken examples: every example is then subject name, object name, '.'", () => {
     const result = readRelationJson(DEV, { repairSpansFromNames: true });
-    assert.equal(result.examples.length, 1_451);
+    assert.equal(result.examples.length, 500);
     assert.deepEqual(result.skipped, []);
-    assert.equal(result.repaired.length, 170);
+    assert.equal(result.repaired.length, 59);
     for (const example of result.examples) {
       const n = example.tokens.length;
       assert.equal(example.subject[0], 0, `example ${example.index}`);
@@ -78,8 +79,8 @@ describe("readRelationJson on the shared LitWD1Krel dev.json", () => {
     assert.deepEqual(spans(21), [[0, 3], [4, 5], "2012 Tour de France", "Orica-GreenEDGE 2012"]);
     // same words for both names: the subject keeps its span, the object moves to the other occurrence
     assert.deepEqual(spans(123), [[0, 0], [1, 1], "Lesotho", "Lesotho"]);
-    assert.deepEqual(spans(1_279), [[0, 1], [2, 3], "South Sudan", "South Sudan"]);
     assert.deepEqual(spans(290), [[0, 3], [4, 6], "1998–99 Cypriot Third Division", "Cypriot Third Division"]);
+    assert.deepEqual(spans(310), [[0, 3], [4, 6], "2008–09 Cypriot First Division", "Cypriot First Division"]);
     assert.deepEqual(result.repaired[0], {
       index: 4,
       problem: "expected disjoint subject and object spans, got subject [0, 3] and object [0, 1]",
@@ -91,14 +92,14 @@ describe("readRelationJson on the shared LitWD1Krel dev.json", () => {
     assert.deepEqual(strict, result.examples.filter((example) => !result.repaired.some((fix) => fix.index === example.index)));
   });
 
-  it("uses 40 relations, all named in relation_labels_en.txt (280 Wikidata properties)", () => {
+  it("uses 31 relations, all named in relation_labels_en.txt (280 Wikidata properties)", () => {
     const labels = readRelationLabels(join(LITWD_DIR, "relation_labels_en.txt"));
     assert.equal(labels.length, 280);
     assert.deepEqual(labels[0], { id: "P38", label: "currency" });
     assert.deepEqual(last(labels), { id: "P8371", label: "references work, tradition or theory" });
     const known = new Set(labels.map((entry) => entry.label));
     const used = new Set(readRelationJson(DEV, { repairSpansFromNames: true }).examples.map((example) => example.relation));
-    assert.equal(used.size, 40);
+    assert.equal(used.size, 31);
     assert.deepEqual([...used].filter((relation) => !known.has(relation)), []);
   });
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { FormatError } from "../../src/errors.js";
 import { readCheckpointDir } from "../../src/io/index.js";
-import { assertMatchesReference, byName, CHECKPOINTS, loadReference, makeTempDir, SHARED_DATA } from "./helpers/fixtures.js";
+import { assertMatchesReference, byName, CHECKPOINTS, loadReference, makeTempDir, DATA } from "./helpers/fixtures.js";
 import { DT_FLOAT, writeTfCheckpoint } from "./helpers/tf-checkpoint-writer.js";
 
 const isFormatError = (pattern: RegExp) => (e: unknown): boolean => e instanceof FormatError && pattern.test(e.message);
@@ -42,7 +42,7 @@ describe("readCheckpointDir", () => {
   it("reads a Google folder (bert_model.ckpt.* + bert_config.json)", async () => {
     const google = join(dir, "google");
     mkdirSync(google);
-    copyFileSync(join(SHARED_DATA, "checkpoints/google-bert-mini-L4-H256-index/bert_config.json"), join(google, "bert_config.json"));
+    copyFileSync(join(DATA, "checkpoints/google-bert-mini-L4-H256-index/bert_config.json"), join(google, "bert_config.json"));
     const kernel = Float32Array.from({ length: 6 }, (_, i) => i / 7);
     writeTfCheckpoint(join(google, "bert_model.ckpt"), [
       { name: "bert/pooler/dense/kernel", dtype: DT_FLOAT, shape: [2, 3], bytes: new Uint8Array(kernel.buffer) },

@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { FormatError } from "../../src/errors.js";
 import { float32ToBF16, float32ToF16, readTfCheckpoint, readTfCheckpointIndex, toFloat32 } from "../../src/io/index.js";
-import { assertFloatsExact, makeTempDir, SHARED_DATA } from "./helpers/fixtures.js";
+import { assertFloatsExact, makeTempDir, DATA } from "./helpers/fixtures.js";
 import { DT_BFLOAT16, DT_FLOAT, DT_HALF, DT_INT32, DT_INT64, DT_STRING, writeTfCheckpoint, type TfTensor } from "./helpers/tf-checkpoint-writer.js";
 
-const GOOGLE_MINI = join(SHARED_DATA, "checkpoints/google-bert-mini-L4-H256-index");
+const GOOGLE_MINI = join(DATA, "checkpoints/google-bert-mini-L4-H256-index");
 
 interface GoogleBertConfig {
   hidden_size: number;

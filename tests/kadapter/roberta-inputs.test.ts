@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import { encodeMention, encodeRelationSpans, encodeWords } from "../../src/data/index.js";
 import { ConfigError } from "../../src/errors.js";
 import { fromBpeFiles } from "../../src/tokenize/index.js";
-import { FIXTURES, VOCAB } from "../tokenize/shared-data.js";
+import { FIXTURES, VOCAB } from "../tokenize/data-files.js";
 
 interface Expected {
   openentity: { text: string; start: number; end: number; ids: number[]; marker: number }[];

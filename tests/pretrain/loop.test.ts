@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { Engine } from "../../src/autograd/index.js";
 import { BertModel, fromHfConfig, MaskedLmHead, NextSentenceHead } from "../../src/models/index.js";
@@ -13,15 +13,15 @@ import {
 import { Rng } from "../../src/rng.js";
 import { fromVocabFile } from "../../src/tokenize/index.js";
 import { testBackend } from "../helpers/backend.js";
+import { DATA } from "../helpers/data.js";
 
-const SHARED = resolve(import.meta.dirname, "../../../../shared/data");
 const tmp = mkdtempSync(join(tmpdir(), "adapterkit-pretrain-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-const tokenizer = fromVocabFile(join(SHARED, "vocab/bert-base-uncased/vocab.txt"), { lowercase: true });
+const tokenizer = fromVocabFile(join(DATA, "vocab/bert-base-uncased/vocab.txt"), { lowercase: true });
 const vocab = maskingVocab(tokenizer);
 const stream = new TokenStream(tokenizer);
-const paragraphs = readWikiText(join(SHARED, "text/wikitext2-test/wiki.test.raw"));
+const paragraphs = readWikiText(join(DATA, "text/wikitext2-test/wiki.test.raw"));
 stream.addDocument(paragraphs.slice(0, 60));
 const train = stream.pack(14);
 const heldOutStream = new TokenStream(tokenizer);

@@ -1,20 +1,20 @@
 // BERT's masking: ~15% of body tokens predicted, split 80/10/10 into [MASK] / random / kept; [CLS], [SEP]
 // and document separators never predicted; whole-word masking takes every piece of a word or none.
 import assert from "node:assert/strict";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { maskBatch, maskingVocab, TokenStream } from "../../src/pretrain/index.js";
 import { Rng } from "../../src/rng.js";
 import { fromVocabFile } from "../../src/tokenize/index.js";
 import { readWikiText } from "../../src/pretrain/index.js";
+import { DATA } from "../helpers/data.js";
 
-const SHARED = resolve(import.meta.dirname, "../../../../shared/data");
-const tokenizer = fromVocabFile(join(SHARED, "vocab/bert-base-uncased/vocab.txt"), { lowercase: true });
+const tokenizer = fromVocabFile(join(DATA, "vocab/bert-base-uncased/vocab.txt"), { lowercase: true });
 const vocab = maskingVocab(tokenizer);
 
 function heldOutBodies(bodyLength: number, count: number): Int32Array {
   const stream = new TokenStream(tokenizer);
-  stream.addDocument(readWikiText(join(SHARED, "text/wikitext2-test/wiki.test.raw")).slice(0, 200));
+  stream.addDocument(readWikiText(join(DATA, "text/wikitext2-test/wiki.test.raw")).slice(0, 200));
   const packed = stream.pack(bodyLength);
   assert.ok(packed.count >= count, `expected ${count} sequences, got ${packed.count}`);
   return packed.tokens.slice(0, count * bodyLength);

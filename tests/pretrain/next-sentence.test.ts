@@ -1,21 +1,21 @@
 // BERT's next-sentence pairs: A [SEP] B with B the true continuation (label 0) or text from elsewhere (label 1),
 // token types 0 then 1, and masked-LM masks that never fall on a [SEP].
 import assert from "node:assert/strict";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { IS_NEXT, maskingVocab, maskPairBatch, NOT_NEXT, readWikiText, TokenStream } from "../../src/pretrain/index.js";
 import { Rng } from "../../src/rng.js";
 import { fromVocabFile } from "../../src/tokenize/index.js";
+import { DATA } from "../helpers/data.js";
 
-const SHARED = resolve(import.meta.dirname, "../../../../shared/data");
-const tokenizer = fromVocabFile(join(SHARED, "vocab/bert-base-uncased/vocab.txt"), { lowercase: true });
+const tokenizer = fromVocabFile(join(DATA, "vocab/bert-base-uncased/vocab.txt"), { lowercase: true });
 const vocab = maskingVocab(tokenizer);
 
 describe("next-sentence pairs", () => {
   const L = 30;
   const B = 200;
   const stream = new TokenStream(tokenizer);
-  stream.addDocument(readWikiText(join(SHARED, "text/wikitext2-test/wiki.test.raw")).slice(0, 400));
+  stream.addDocument(readWikiText(join(DATA, "text/wikitext2-test/wiki.test.raw")).slice(0, 400));
   const packed = stream.pack(L);
   const bodies = packed.tokens.slice(0, B * L);
   const others = packed.tokens.slice(B * L, (B + 20) * L);

@@ -11,7 +11,9 @@ export type { Served };
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 export const MODEL = join(ROOT, "models/mini-bert-uncased");
-export const DATA = resolve(ROOT, "../shared/data");
+import { DATA } from "../helpers/data.js";
+
+export { DATA };
 
 /** Trains two small adapters (SST-2 sentiment, CoNLL-2003 tags) into store/, copies one twice, and adds broken ones. */
 export async function makeStore(dir: string): Promise<AdapterKit> {

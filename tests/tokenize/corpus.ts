@@ -2,7 +2,7 @@
 // all MRPC dev pairs, the first 1,000 Wikipedia paragraphs with non-ASCII characters plus every one with
 // CJK ideographs (part 1), the first 300 non-ASCII lines of WikiText-2 test, and CoNLL-2003 valid sentences.
 import { readFileSync } from "node:fs";
-import { dataPath } from "./shared-data.js";
+import { dataPath } from "./data-files.js";
 
 export const CORPUS_FILES = {
   sst2: dataPath("glue/SST-2/dev.tsv"),

@@ -1,15 +1,16 @@
-// Where the real data lives: <repoRoot>/../shared/data (see ../shared/data/README.md). Compiled tests run
-// from dist/tests/tokenize/, three levels below the repository root.
+// The real files the tokenizer tests read, from the repository's data/ (see data/README.md). Compiled tests
+// run from dist/tests/tokenize/, three levels below the repository root.
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DATA } from "../helpers/data.js";
 
+export { DATA };
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-export const SHARED_DATA = resolve(REPO_ROOT, "../shared/data");
 export const FIXTURES = resolve(REPO_ROOT, "tests/fixtures/tokenize");
 
 export function dataPath(...parts: string[]): string {
-  return resolve(SHARED_DATA, ...parts);
+  return resolve(DATA, ...parts);
 }
 
 export const VOCAB = {
@@ -22,8 +23,10 @@ export const VOCAB = {
   robertaMerges: dataPath("vocab/roberta/merges.txt"),
 };
 
-/** For `it(name, { skip: needsData(...) }, fn)`: a reason naming what is missing, or false when all is there. */
-export function needsData(...paths: string[]): string | false {
+/** For `it(name, { skip: needsData(...) }, fn)`: the files ship in data/, so a missing one is a broken
+ *  checkout, which fails here rather than skipping. */
+export function needsData(...paths: string[]): false {
   const missing = paths.filter((path) => !existsSync(path));
-  return missing.length === 0 ? false : `shared data missing: ${missing.join(", ")} (see ../shared/data/README.md)`;
+  if (missing.length) throw new Error(`data missing: ${missing.join(", ")} (data/README.md lists what the repository ships)`);
+  return false;
 }

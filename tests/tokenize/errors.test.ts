@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { ConfigError, FormatError } from "../../src/errors.js";
 import { fromBpeFiles, fromTokenizerJson, fromVocabFile, loadTokenizer, parseTokenizerJson } from "../../src/tokenize/index.js";
-import { FIXTURES } from "./shared-data.js";
+import { FIXTURES } from "./data-files.js";
 import { tinyWordPieceJson } from "./tiny-json.js";
 import { withTempDir } from "../helpers/temp-dir.js";
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fromBpeFiles, fromVocabFile, loadTokenizer, parseTokenizerJson, parseVocabTxt } from "../../src/tokenize/index.js";
 import { models, MODELS_MISSING } from "./real-tokenizers.js";
-import { FIXTURES, VOCAB } from "./shared-data.js";
+import { FIXTURES, VOCAB } from "./data-files.js";
 import { tinyWordPieceJson } from "./tiny-json.js";
 import { withTempDir } from "../helpers/temp-dir.js";
 

@@ -8,7 +8,7 @@ import { fromBpeFiles, type Tokenizer } from "../../src/tokenize/index.js";
 import { conllSentences, CORPUS_FILES, mrpcPairs, sst2Sentences, wikipediaLines, wikitextLines } from "./corpus.js";
 import { models, MODELS_MISSING } from "./real-tokenizers.js";
 import { bertOracle, jsonOracle, robertaOracle, type OracleTokenizer } from "./oracle.js";
-import { needsData, VOCAB } from "./shared-data.js";
+import { needsData, VOCAB } from "./data-files.js";
 
 const SKIP = MODELS_MISSING || needsData(...Object.values(CORPUS_FILES));
 
@@ -49,7 +49,8 @@ function checkParity(t: TestContext, ours: Tokenizer, oracle: OracleTokenizer): 
   for (const [a, b] of pairs) compare(a, b);
   const compared = singles.length + pairs.length;
   t.diagnostic(`compared ${singles.length} sentences and ${pairs.length} pairs: ${idMismatches.length} id mismatches, ${decodeMismatches.length} decode mismatches`);
-  assert.ok(compared >= 2000, `expected at least 2,000 inputs, got ${compared}`);
+  // on data/ (counted in Python): 872 SST-2 dev + 71 non-ASCII Wikipedia paragraphs + 168 non-ASCII WikiText-2 lines, 408 MRPC pairs = 1,519
+  assert.ok(compared >= 1500, `expected at least 1,500 inputs, got ${compared}`);
   assert.equal(idMismatches.length, 0, report("ids", compared, idMismatches));
   assert.equal(decodeMismatches.length, 0, report("decoded text", compared * 2, decodeMismatches));
 }

@@ -1,6 +1,6 @@
 // The four real tokenizers the tests use (shared data), loaded once per test process.
 import { fromBpeFiles, fromTokenizerJson, fromVocabFile, type Tokenizer } from "../../src/tokenize/index.js";
-import { needsData, VOCAB } from "./shared-data.js";
+import { needsData, VOCAB } from "./data-files.js";
 
 export const MODELS_MISSING = needsData(VOCAB.bertUncased, VOCAB.bertCased, VOCAB.bertTinyJson, VOCAB.bertTinyConfig, VOCAB.robertaVocab, VOCAB.robertaMerges);
 

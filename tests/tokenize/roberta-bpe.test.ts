@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fromBpeFiles } from "../../src/tokenize/index.js";
 import { models, MODELS_MISSING } from "./real-tokenizers.js";
-import { VOCAB } from "./shared-data.js";
+import { VOCAB } from "./data-files.js";
 
 interface Row {
   text: string;

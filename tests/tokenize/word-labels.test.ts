@@ -7,7 +7,7 @@ import { ConfigError } from "../../src/errors.js";
 import { firstSubtokenMask, fromBpeFiles, labelsToTokens } from "../../src/tokenize/index.js";
 import { CORPUS_FILES } from "./corpus.js";
 import { models, MODELS_MISSING } from "./real-tokenizers.js";
-import { needsData, VOCAB } from "./shared-data.js";
+import { needsData, VOCAB } from "./data-files.js";
 
 const WORDS = ["EU", "rejects", "German", "U.S.-led", "call"];
 

@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
 import type { ClassificationResult } from "../../pipelines/index.js";
 import { trainWithProgress } from "../train-adapter.js";
-import { defaultDataDir, integer, log, openKit } from "../setup.js";
+import { BUNDLED_DATA, integer, log, openKit } from "../setup.js";
 
 interface DemoFlags {
   out: string;
@@ -32,7 +32,7 @@ const SENTENCES = [
 export async function demo(flags: DemoFlags): Promise<void> {
   const glue = join(flags.data, "glue");
   if (!existsSync(join(glue, "SST-2/train.tsv"))) {
-    throw new ConfigError(`demo: expected SST-2 at ${join(glue, "SST-2/train.tsv")}; hint: pass --data <shared/data folder>`);
+    throw new ConfigError(`demo: expected SST-2 at ${join(glue, "SST-2/train.tsv")}; hint: pass --data <a folder with glue/SST-2/{train,dev}.tsv>`);
   }
   if (!existsSync(join(flags.model, "config.json"))) {
     throw new ConfigError(
@@ -73,7 +73,7 @@ export function registerDemo(program: Command): void {
     .command("demo")
     .description("train an adapter on shipped real data (SST-2) in under a minute, report dev accuracy, and predict")
     .option("--out <dir>", "where the checkpoints, adapter, metrics and report go", "runs/demo")
-    .option("--data <dir>", "the shared data folder", defaultDataDir())
+    .option("--data <dir>", "the data folder (its glue/SST-2 is read)", BUNDLED_DATA)
     .option("--model <dir>", "the base model", shippedModelDir())
     .option("--examples <n>", "SST-2 training sentences", integer("examples"), 8000)
     .action(async (flags: DemoFlags) => demo(flags));

@@ -9,7 +9,7 @@ export function registerInit(program: Command): void {
     .command("init")
     .description("write a freshly initialised BERT as a Hugging Face model directory")
     .requiredOption("--out <dir>", "model directory to create")
-    .requiredOption("--vocab <vocab.txt>", "WordPiece vocabulary (e.g. ../shared/data/vocab/bert-base-uncased/vocab.txt)")
+    .requiredOption("--vocab <vocab.txt>", "WordPiece vocabulary (e.g. data/vocab/bert-base-uncased/vocab.txt)")
     .option("--layers <n>", "transformer layers", integer("layers"), 4)
     .option("--hidden <n>", "hidden size", integer("hidden"), 256)
     .option("--heads <n>", "attention heads", integer("heads"), 4)

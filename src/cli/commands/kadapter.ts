@@ -7,7 +7,7 @@ import { addKnowledgeLoopOptions, runKnowledgePretraining } from "../knowledge.j
 import { Engine } from "../../autograd/index.js";
 import { importReleasedAdapter, type KnowledgeEvents, type KnowledgePretrainArgs } from "../../kadapter/index.js";
 import { refBackend } from "../../kernels/index.js";
-import { integer, log, openKit } from "../setup.js";
+import { dataDir, integer, log, openKit } from "../setup.js";
 
 interface ImportFlags {
   from: string;
@@ -22,7 +22,7 @@ interface ImportFlags {
 interface KnowledgePretrainFlags extends Omit<KnowledgePretrainArgs, "task" | "dataDir" | keyof KnowledgeEvents> {
   task: string;
   model: string;
-  data: string;
+  data?: string;
 }
 
 export function registerKAdapter(program: Command): void {
@@ -43,7 +43,7 @@ export function registerKAdapter(program: Command): void {
       if (flags.task !== "relation" && flags.task !== "dependency") throw new ConfigError(`--task: expected relation or dependency, got "${flags.task}"`);
       const kit = await openKit(flags.model);
       const { task, data, model: _model, ...rest } = flags;
-      await runKnowledgePretraining(kit, { ...rest, task, dataDir: data });
+      await runKnowledgePretraining(kit, { ...rest, task, dataDir: dataDir(data) });
     });
 }
 

@@ -30,7 +30,7 @@ import {
 import { Rng } from "../../rng.js";
 import { fromVocabFile, type Tokenizer } from "../../tokenize/index.js";
 import { Progress } from "../progress.js";
-import { defaultDataDir, integer, log, number } from "../setup.js";
+import { DATA_DEFAULT, dataDir, fullDataDir, integer, log, number } from "../setup.js";
 
 interface PretrainFlags {
   out: string;
@@ -344,7 +344,7 @@ export function registerPretrain(program: Command): void {
     .description("pretrain a BERT from scratch with masked-language modelling (resumable; run the same command again to continue)")
     .requiredOption("--out <dir>", "model directory to write (Hugging Face layout, F16 weights, model card)")
     .option("--checkpoint-dir <dir>", "checkpoints for resume (default <out>-checkpoints)")
-    .option("--data <dir>", "the shared data folder: corpus, vocab and held-out text", defaultDataDir())
+    .option("--data <dir>", `the data folder: default corpus, vocab and held-out text (the full folder; with --text, ${DATA_DEFAULT})`)
     .option("--text <files...>", "train on these plain-text files instead of the default corpus")
     .option("--task-text-weight <k>", "repeat the shared tasks' train splits k times in the default corpus (task-adaptive pretraining; default 1)", integer("task-text-weight"))
     .option("--held-out <file>", "held-out text for masked-token accuracy (default WikiText-2 test)")
@@ -375,5 +375,9 @@ export function registerPretrain(program: Command): void {
     .option("--init-from <dir>", "start from this model directory's weights (continued pretraining) instead of a random init")
     .option("--next-sentence", "add BERT's next-sentence task (trains the pooler, which Adapter-BERT's classifier reads frozen)")
     .option("--position-init <norm>", "set the position embeddings to sinusoids of this row norm (after --init-from); they still train", number("position-init"))
-    .action(async (flags: PretrainFlags) => pretrain({ ...flags, wholeWordMask: flags.wholeWordMask ?? false, nextSentence: flags.nextSentence ?? false }));
+    .action(async (flags: Omit<PretrainFlags, "data"> & { data?: string }) => {
+      // the default corpus is the full one; with --text only the vocab and held-out text come from --data
+      const data = flags.text ? dataDir(flags.data) : fullDataDir(flags.data, "pretrain on the default corpus");
+      await pretrain({ ...flags, data, wholeWordMask: flags.wholeWordMask ?? false, nextSentence: flags.nextSentence ?? false });
+    });
 }

@@ -7,7 +7,7 @@ import { ConfigError } from "../../errors.js";
 import { POOLINGS, type Pooling } from "../../heads/index.js";
 import { TRAIN_MODES, type AdamVariant, type ScheduleKind, type TrainMode } from "../../train/index.js";
 import { trainWithProgress } from "../train-adapter.js";
-import { defaultDataDir, integer, number, openKit } from "../setup.js";
+import { dataDir, integer, number, openKit } from "../setup.js";
 import { addKnowledgeOptions, parseKnowledge, runKnowledgeTask } from "../knowledge.js";
 import { addTaskOptions, taskSpec, type TaskFlags } from "../task-options.js";
 
@@ -57,7 +57,7 @@ export async function train(flags: TrainFlags): Promise<TrainSummary | null> {
     await runKnowledgeTask(kit, {
       task: taskName,
       out: flags.out,
-      dataDir: flags.data ?? defaultDataDir(),
+      dataDir: dataDir(flags.data),
       trainFile: flags.trainFile,
       devFile: flags.devFile,
       lr: flags.lr,

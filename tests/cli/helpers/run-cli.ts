@@ -6,7 +6,9 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const CLI = join(ROOT, "dist/src/cli/main.js");
-export const SHARED = resolve(ROOT, "../shared/data");
+import { DATA } from "../../helpers/data.js";
+
+export { DATA };
 
 export function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", cwd: ROOT });

@@ -1,16 +1,14 @@
-// Where the data tests find the real shared files, temp files for the error cases, and an error matcher that
-// checks the class and that the message names the file and the line.
+// Where the data tests find the real files (the repository's data/ slices), temp files for the error cases,
+// and an error matcher that checks the class and that the message names the file and the line.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { DATA } from "../../helpers/data.js";
 
-// Compiled, this file is dist/tests/data/helpers/shared-data.js: the repo root is four levels up.
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
-export const SHARED_DATA = resolve(REPO_ROOT, "../shared/data");
-export const GLUE_DIR = join(SHARED_DATA, "glue");
-export const CONLL_DIR = join(SHARED_DATA, "conll2003");
+export { DATA };
+export const GLUE_DIR = join(DATA, "glue");
+export const CONLL_DIR = join(DATA, "conll2003");
 
 /** A fresh temp directory, a writer for files in it, and its cleanup. */
 export function makeTempDir(tag: string): { dir: string; write: (name: string, text: string) => string; cleanup: () => void } {

@@ -11,7 +11,9 @@ import { toFloat32, type TensorRecord } from "../../../src/io/index.js";
 // Compiled, this file is dist/tests/io/helpers/fixtures.js: the repo root is four levels up.
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const CHECKPOINTS = join(REPO_ROOT, "tests/fixtures/checkpoints");
-export const SHARED_DATA = resolve(REPO_ROOT, "../shared/data");
+import { DATA } from "../../helpers/data.js";
+
+export { DATA };
 
 export interface ReferenceTensor {
   name: string;

@@ -75,7 +75,7 @@ export function nativeBuildHint(): string {
     // no package root found: the dependency form of the hint is the safer guess
   }
   const rebuild = insideNodeModules ? "npm rebuild adapterkit" : "npm run build:native";
-  return `apt-get install -y build-essential python3 (libopenblas-dev optional), then ${rebuild}`;
+  return `apt-get install -y build-essential python3, then ${rebuild}`;
 }
 
 /**

@@ -8,9 +8,11 @@ import { Module } from "./module.js";
 export class Embedding extends Module {
   readonly weight: Tensor;
 
-  constructor(e: Engine, readonly count: number, readonly size: number, init: { rng: Rng; std: number }) {
+  /** init: BERT's truncated normal, or zeros for a table about to be loaded. */
+  constructor(e: Engine, readonly count: number, readonly size: number, init: { rng: Rng; std: number } | { zeros: true }) {
     super();
-    this.weight = this.parameter("weight", truncatedNormal(e, [count, size], init.std, init.rng));
+    const shape = [count, size];
+    this.weight = this.parameter("weight", "zeros" in init ? e.zeros(shape, { requiresGrad: true }) : truncatedNormal(e, shape, init.std, init.rng));
   }
 
   forward(ids: Int32Array, shape: Shape): Tensor {

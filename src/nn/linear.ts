@@ -9,12 +9,14 @@ import { Module } from "./module.js";
  *   { rng, std }                   BERT: weight N(0, std²) truncated at 2 std, bias zero;
  *   { rng, std, truncated: false } a plain normal weight, bias zero (K-Adapter's down/up projections);
  *   { rng, fanInUniform: true }    PyTorch's nn.Linear default (kaiming_uniform with a = √5): weight and bias
- *                                  both U(-1/√in, 1/√in), weight drawn first.
+ *                                  both U(-1/√in, 1/√in), weight drawn first;
+ *   { zeros: true }                nothing drawn: for weights about to be loaded (drawing BERT-base's takes seconds).
  * bias: false leaves the layer without a bias.
  */
 export type LinearInit =
   | { readonly rng: Rng; readonly std: number; readonly truncated?: boolean; readonly bias?: boolean }
-  | { readonly rng: Rng; readonly fanInUniform: true; readonly bias?: boolean };
+  | { readonly rng: Rng; readonly fanInUniform: true; readonly bias?: boolean }
+  | { readonly zeros: true; readonly bias?: boolean };
 
 export class Linear extends Module {
   readonly weight: Tensor;
@@ -23,6 +25,11 @@ export class Linear extends Module {
   constructor(e: Engine, readonly inFeatures: number, readonly outFeatures: number, init: LinearInit) {
     super();
     const shape = [outFeatures, inFeatures];
+    if ("zeros" in init) {
+      this.weight = this.parameter("weight", e.zeros(shape, { requiresGrad: true }));
+      this.bias = init.bias === false ? null : this.parameter("bias", e.zeros([outFeatures], { requiresGrad: true }));
+      return;
+    }
     if ("fanInUniform" in init) {
       const bound = 1 / Math.sqrt(inFeatures);
       this.weight = this.parameter("weight", uniform(e, shape, bound, init.rng));

@@ -35,7 +35,7 @@ export async function loadPretrained(engine: Engine, dir: string, options: { str
     .filter((r) => r.dtype === "F32" || r.dtype === "F16" || r.dtype === "BF16" || r.dtype === "F64")
     .map((r) => ({ name: r.name, shape: r.shape, data: toFloat32(r) }));
   const mapped = mapCheckpoint(records, config, { allowUnexpected: !options.strict, source: found.weightsFile });
-  const model = new BertModel(engine, config, { pooler: mapped.hasPooler });
+  const model = new BertModel(engine, config, { pooler: mapped.hasPooler, randomInit: false }); // every weight is loaded next
   if (!mapped.hasPooler) notes.push(`${found.weightsFile} has no pooler (a *ForMaskedLM export, or RoBERTa's): built without one; sequence heads read the first token through their own dense + tanh layer (AdapterHub's default head)`);
   model.loadWeights(mapped.params, found.weightsFile);
   return { config, model, format: found.format, unexpected: mapped.unexpected, notes };

@@ -39,9 +39,8 @@ class Embeddings extends Module {
   readonly norm: LayerNorm;
   private readonly drop: Dropout;
 
-  constructor(e: Engine, private readonly config: BertConfig, rng: Rng) {
+  constructor(e: Engine, private readonly config: BertConfig, init: { rng: Rng; std: number } | { zeros: true }) {
     super();
-    const init = { rng, std: config.initializerRange };
     this.word = this.child("word", new Embedding(e, config.vocabSize, config.hiddenSize, init));
     this.position = this.child("position", new Embedding(e, config.maxPositions, config.hiddenSize, init));
     this.tokenType = this.child("tokenType", new Embedding(e, config.typeVocabSize, config.hiddenSize, init));
@@ -90,13 +89,16 @@ export class BertModel extends Module {
   /** null for a checkpoint that has none (a *ForMaskedLM export, RoBERTa's). */
   readonly pooler: Linear | null;
 
-  constructor(readonly engine: Engine, readonly config: BertConfig, options: { seed?: number; pooler?: boolean } = {}) {
+  /** randomInit false: every weight zero, nothing drawn, for a model whose weights are loaded next (a loader,
+   *  copy()); drawing BERT-base's 110M truncated normals alone took seconds. */
+  constructor(readonly engine: Engine, readonly config: BertConfig, options: { seed?: number; pooler?: boolean; randomInit?: boolean } = {}) {
     super();
     const rng = new Rng(options.seed ?? 0);
-    this.embeddings = this.child("embeddings", new Embeddings(engine, config, rng));
-    const layers = Array.from({ length: config.numLayers }, (_, i) => new TransformerLayer(engine, config, rng, i));
+    const init = options.randomInit === false ? ({ zeros: true } as const) : { rng, std: config.initializerRange };
+    this.embeddings = this.child("embeddings", new Embeddings(engine, config, init));
+    const layers = Array.from({ length: config.numLayers }, (_, i) => new TransformerLayer(engine, config, rng, i, init));
     this.layers = this.child("encoder", new EncoderLayers(layers)).layers;
-    this.pooler = options.pooler === false ? null : this.child("pooler", new Linear(engine, config.hiddenSize, config.hiddenSize, { rng, std: config.initializerRange }));
+    this.pooler = options.pooler === false ? null : this.child("pooler", new Linear(engine, config.hiddenSize, config.hiddenSize, init));
   }
 
   /** routing: which adapter each row runs (default: none, the plain encoder). */
@@ -124,7 +126,7 @@ export class BertModel extends Module {
   /** A new encoder with copies of this one's weights, for a run that trains encoder weights (full fine-tuning,
    *  top layers, K-Adapter's fine-tuned PLM) while this one stays as loaded. Its parameters require gradients. */
   copy(): BertModel {
-    const twin = new BertModel(this.engine, this.config, { pooler: this.pooler !== null });
+    const twin = new BertModel(this.engine, this.config, { pooler: this.pooler !== null, randomInit: false });
     twin.loadWeights(new Map(this.namedParameters().map(([n, t]) => [n, Float32Array.from(t.data)])), "the base model");
     return twin;
   }

@@ -28,8 +28,8 @@ describe("adapterkit kadapter", () => {
 
   it("pretrains factual and linguistic adapters with the model frozen, then trains OpenEntity and TACRED-format tasks with them", async () => {
     const fac = join(tmp, "fac");
-    const facLog = okWithLog(["kadapter", "pretrain", "--task", "relation", "--model", model, "--out", fac, "--epochs", "1", "--batch-size", "16", "--plugin-layers", "0,2"]);
-    assert.match(facLog, /1160 train \/ 291 dev examples/, "LitWD1Krel with every fifth example held out");
+    const facLog = okWithLog(["kadapter", "pretrain", "--task", "relation", "--data", DATA, "--model", model, "--out", fac, "--epochs", "1", "--batch-size", "16", "--plugin-layers", "0,2"]);
+    assert.match(facLog, /400 train \/ 100 dev examples/, "the LitWD1Krel slice (500, spans repaired) with every fifth example held out");
     assert.match(facLog, /plug-in points 0, 2/);
     assert.match(facLog, /dev accuracy: [\d.]+, the best of \d+ evaluation\(s\), at step \d+ \(.*\); accuracy [\d.]+, macroF1 [\d.]+/);
     const facMetrics = metrics(fac);
@@ -37,13 +37,13 @@ describe("adapterkit kadapter", () => {
     assert.ok(existsSync(join(fac, "adapter", "kadapter_config.json")) && existsSync(join(fac, "report.html")));
 
     const lin = join(tmp, "lin");
-    const linLog = okWithLog(["kadapter", "pretrain", "--task", "dependency", "--model", model, "--out", lin, "--epochs", "1", "--max-train-examples", "200", "--no-mask-padding"]);
+    const linLog = okWithLog(["kadapter", "pretrain", "--task", "dependency", "--data", DATA, "--model", model, "--out", lin, "--epochs", "1", "--max-train-examples", "200", "--no-mask-padding"]);
     assert.match(linLog, /padding not masked/);
     assert.match(linLog, /dev uas: [\d.]+/);
     assert.ok(metrics(lin).final.uas >= 0);
 
     const et = join(tmp, "et");
-    const etLog = okWithLog(["train", "--task", "openentity", "--model", model, "--out", et, "--knowledge", `fac=${fac}/adapter,lin=${lin}/adapter`,
+    const etLog = okWithLog(["train", "--task", "openentity", "--data", DATA, "--model", model, "--out", et, "--knowledge", `fac=${fac}/adapter,lin=${lin}/adapter`,
       "--epochs", "1", "--max-train-examples", "200", "--batch-size", "16"]);
     assert.match(etLog, /knowledge adapters fac, lin \(concat fusion, frozen\)/);
     assert.match(etLog, /dev f1: [\d.]+, the best of \d+ evaluation\(s\).*; f1 [\d.]+, precision [\d.]+, recall [\d.]+/);
@@ -52,7 +52,7 @@ describe("adapterkit kadapter", () => {
     assert.ok(existsSync(join(et, "model", "model.safetensors")), "the fine-tuned encoder is written (the reference fine-tunes it)");
 
     const frozen = join(tmp, "frozen");
-    ok(["train", "--task", "openentity", "--model", model, "--out", frozen, "--knowledge", `fac=${fac}/adapter`, "--freeze-encoder",
+    ok(["train", "--task", "openentity", "--data", DATA, "--model", model, "--out", frozen, "--knowledge", `fac=${fac}/adapter`, "--freeze-encoder",
       "--fusion", "add", "--epochs", "1", "--max-train-examples", "64"]);
     const m = metrics(frozen);
     assert.equal(m.parameters.trainable, m.parameters.head, "add fusion has no weights: with the encoder and adapter frozen only the head trains");

@@ -9,7 +9,7 @@
 // read once, so tied weights (one tensor under two names) and slices of a fused storage share the bytes.
 import { formatShape, shapeSize, type DType } from "../dtype.js";
 import { FormatError } from "../errors.js";
-import { openForRead } from "./file-read.js";
+import { openForRead, readExactly } from "./file-read.js";
 import { pickleTypeName, unpickle, unpickleAt, type PickleGlobal, type PickleTuple, type PickleValue, type UnpicklePolicy } from "./pickle.js";
 import { DTYPE_BYTES, recordFromBytes, upcastHalf, type TensorRecord } from "./tensor-record.js";
 import { readZipDirectory, readZipEntry } from "./zip.js";
@@ -345,11 +345,14 @@ function materialize(name: string, tensor: TensorRef, storage: LoadedStorage, la
 
 /** Reads a torch.save zip archive holding a state dict (e.g. pytorch_model.bin). */
 export async function readPytorchBin(path: string, options: PytorchBinReadOptions = {}): Promise<TensorRecord[]> {
-  // One whole-file read: storages are views into it (torch aligns zip entries to 64 bytes).
-  const handle = await openForRead(path, `pytorch(${path})`);
+  // One whole-file read into one fresh buffer (storages are views into it; torch aligns zip entries to 64
+  // bytes): handle.readFile's 512 KB steps took twice as long on BERT-base's 438 MB.
+  const label = `pytorch(${path})`;
+  const handle = await openForRead(path, label);
   let bytes: Uint8Array;
   try {
-    bytes = await handle.readFile();
+    bytes = new Uint8Array((await handle.stat()).size);
+    await readExactly(handle, bytes, 0, label);
   } finally {
     await handle.close();
   }

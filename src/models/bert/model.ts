@@ -142,13 +142,16 @@ export class BertModel extends Module {
     return hash.digest("hex");
   }
 
-  /** Copies checkpoint weights (AdapterKit names, see weights.ts) into the encoder's parameters. */
+  /** Puts checkpoint weights (AdapterKit names, see weights.ts) into the encoder's parameters. A float32 engine
+   *  adopts the arrays as they are, so the caller hands them over: BERT-base's 440 MB is then never copied,
+   *  and a copy cost as much as reading the file (touching fresh memory is what is slow). */
   loadWeights(params: ReadonlyMap<string, Float32Array>, source = "checkpoint"): void {
     for (const [name, t] of this.namedParameters()) {
       const data = params.get(name);
       if (!data) throw new FormatError(`${source}: expected tensor "${name}", got none`);
       if (data.length !== t.size) throw new FormatError(`${source}: expected ${formatShape(t.shape)} for "${name}", got ${data.length} values`);
-      t.data.set(data);
+      if (t.data instanceof Float32Array) t.storage.data = data;
+      else t.data.set(data);
     }
   }
 }

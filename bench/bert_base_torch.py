@@ -26,20 +26,22 @@ import torch.nn.functional as F
 from torch import nn
 
 
-def read_safetensors_into(path, params):
-    """Reads every F32 tensor of a safetensors file straight into the parameter of the same name (no copy of
-    the file in memory). Every parameter must be in the file and every tensor in the file a parameter."""
+def read_safetensors_into(path, params, prefix="", skip=()):
+    """Reads every F32 tensor of a safetensors file straight into the parameter of the same name (its name
+    minus `prefix`), with no copy of the file in memory. Tensors whose name starts with one of `skip` are left
+    out; every other tensor must be a parameter, and every parameter must be in the file."""
     params = dict(params)
     with open(path, "rb") as f:
         (header_len,) = struct.unpack("<Q", f.read(8))
         header = json.loads(f.read(header_len))
         base = 8 + header_len
         for name, meta in header.items():
-            if name == "__metadata__":
+            if name == "__metadata__" or name.startswith(skip):
                 continue
-            if name not in params:
+            key = name[len(prefix):] if name.startswith(prefix) else name
+            if key not in params:
                 raise KeyError(f"{path}: tensor {name!r} is no parameter of the PyTorch model")
-            p = params.pop(name)
+            p = params.pop(key)
             start, end = meta["data_offsets"]
             if meta["dtype"] != "F32" or list(p.shape) != meta["shape"] or end - start != p.numel() * 4:
                 raise ValueError(f"{path}: {name}: expected F32 {list(p.shape)}, got {meta['dtype']} {meta['shape']}")

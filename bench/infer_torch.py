@@ -14,7 +14,6 @@ hidden state (B,T,H) to "out" as raw little-endian float32 for the cosine check.
 import json
 import math
 import resource
-import struct
 import sys
 import time
 
@@ -22,38 +21,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+sys.dont_write_bytecode = True  # no bench/__pycache__ from the import below
+from bert_base_torch import Embedding, param, read_safetensors_into  # noqa: E402
+
 MASKED_SCORE = -10000.0  # BERT's additive attention mask for padding
-
-
-def read_safetensors_into(path, params, prefix="bert.", skip=("bert.pooler.",)):
-    """Reads every F32 tensor of a safetensors file straight into the parameter of the same name (file name
-    minus `prefix`), with no copy of the file in memory. Tensors whose name starts with one of `skip` are left
-    out; every other tensor must be a parameter, and every parameter must be in the file."""
-    params = dict(params)
-    with open(path, "rb") as f:
-        (header_len,) = struct.unpack("<Q", f.read(8))
-        header = json.loads(f.read(header_len))
-        base = 8 + header_len
-        for name, meta in header.items():
-            if name == "__metadata__" or name.startswith(skip):
-                continue
-            key = name[len(prefix):] if name.startswith(prefix) else name
-            if key not in params:
-                raise KeyError(f"{path}: tensor {name!r} is no parameter of the PyTorch model")
-            p = params.pop(key)
-            start, end = meta["data_offsets"]
-            if meta["dtype"] != "F32" or list(p.shape) != meta["shape"] or end - start != p.numel() * 4:
-                raise ValueError(f"{path}: {name}: expected F32 {list(p.shape)}, got {meta['dtype']} {meta['shape']}")
-            f.seek(base + start)
-            view = memoryview(p.detach().numpy()).cast("B")
-            if f.readinto(view) != end - start:
-                raise ValueError(f"{path}: {name}: short read")
-    if params:
-        raise KeyError(f"{path}: no tensor for {sorted(params)[:5]} ...")
-
-
-def param(*shape):
-    return nn.Parameter(torch.empty(*shape))  # filled from the file: no random init to wait for
 
 
 class Linear(nn.Module):
@@ -81,15 +52,6 @@ class LayerNorm(nn.Module):
 
     def forward(self, x):
         return F.layer_norm(x, (self.d,), self.weight, self.bias, self.eps)
-
-
-class Embedding(nn.Module):
-    def __init__(self, n, d):
-        super().__init__()
-        self.weight = param(n, d)
-
-    def forward(self, ids):
-        return F.embedding(ids, self.weight)
 
 
 class Embeddings(nn.Module):
@@ -207,7 +169,7 @@ def load_model(model_dir):
     if config.get("hidden_act") != "gelu":
         raise ValueError(f"{model_dir}/config.json: expected hidden_act \"gelu\" (erf), got {config.get('hidden_act')!r}")
     model = Bert(config)
-    read_safetensors_into(f"{model_dir}/model.safetensors", model.named_parameters())
+    read_safetensors_into(f"{model_dir}/model.safetensors", model.named_parameters(), prefix="bert.", skip=("bert.pooler.",))
     model.eval()
     for p in model.parameters():
         p.requires_grad_(False)

@@ -38,6 +38,7 @@ import { BertModel, fromHfConfig, saveHfModel, type BertConfig, type EncoderInpu
 import { Rng } from "../src/rng.js";
 import { Adam, applyTrainMode, clipGradNorm, TaskModel, type NamedTensor } from "../src/train/index.js";
 import { median } from "./stats.js";
+import { bertBaseConfig } from "./bert-base-config.js";
 
 type Mode = "forward" | "adapters" | "full";
 const MODES: readonly Mode[] = ["forward", "adapters", "full"];
@@ -62,12 +63,7 @@ const PROFILE_WARMUP = 2;
 const PROFILE_STEPS = 3;
 const PROFILE_TORCH_STEPS = 2;
 
-// BERT-base as Hugging Face's config.json says it; "gelu_new" is BERT's tanh GELU.
-const BERT_BASE = {
-  model_type: "bert", vocab_size: 30522, hidden_size: 768, num_hidden_layers: 12, num_attention_heads: 12,
-  intermediate_size: 3072, hidden_act: "gelu_new", hidden_dropout_prob: 0.1, attention_probs_dropout_prob: 0.1,
-  max_position_embeddings: 512, type_vocab_size: 2, layer_norm_eps: 1e-12, initializer_range: 0.02,
-};
+const BERT_BASE = bertBaseConfig("gelu_new"); // BERT's tanh GELU
 const ADAPTER = "bench";
 const BOTTLENECK = 64;
 const LABELS = ["negative", "positive"];

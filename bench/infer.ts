@@ -45,6 +45,7 @@ import { loadBackend, loadNativeGemm } from "../src/kernels/index.js";
 import { BertModel, fromHfConfig, loadPretrained, saveHfModel, type EncoderInput } from "../src/models/index.js";
 import { Rng } from "../src/rng.js";
 import { median } from "./stats.js";
+import { bertBaseConfig } from "./bert-base-config.js";
 
 type System = "adapterkit" | "pytorch" | "ort-fp32" | "ort-int8";
 const SYSTEMS: readonly System[] = ["adapterkit", "pytorch", "ort-fp32", "ort-int8"];
@@ -77,12 +78,7 @@ const ATTEMPTS = 3;
 const RETRY_WAIT_S = 10;
 const THREADS = 2;
 
-// BERT-base as Hugging Face's config.json says it (bert-base-uncased's values; "gelu" is the erf GELU).
-const BERT_BASE = {
-  model_type: "bert", vocab_size: 30522, hidden_size: 768, num_hidden_layers: 12, num_attention_heads: 12,
-  intermediate_size: 3072, hidden_act: "gelu", hidden_dropout_prob: 0.1, attention_probs_dropout_prob: 0.1,
-  max_position_embeddings: 512, type_vocab_size: 2, layer_norm_eps: 1e-12, initializer_range: 0.02,
-};
+const BERT_BASE = bertBaseConfig("gelu"); // bert-base-uncased's erf GELU
 const SEEDS = { weights: 1, perturb: 2, inputs: 3 };
 const INIT_STD = 0.02;
 // opset 12: onnxruntime 1.16's attention fusion matches only the opset <= 12 versions of the ops (infer_onnx.py)

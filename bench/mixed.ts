@@ -10,11 +10,9 @@ import { backendChoiceFromEnv, loadBackend } from "../src/kernels/index.js";
 import { BertModel, fromHfConfig, type EncoderInput } from "../src/models/index.js";
 import { Rng } from "../src/rng.js";
 import { median } from "./stats.js";
+import { bertBaseConfig } from "./bert-base-config.js";
 
-const BERT_BASE = {
-  model_type: "bert", vocab_size: 30522, hidden_size: 768, num_hidden_layers: 12, num_attention_heads: 12,
-  intermediate_size: 3072, max_position_embeddings: 512, type_vocab_size: 2, hidden_act: "gelu",
-};
+const BERT_BASE = bertBaseConfig("gelu");
 const B = 32;
 const T = 64;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);

@@ -373,6 +373,17 @@ static int64_t even_step(int64_t n, int64_t max_step, int64_t multiple) {
  * 16x768x768: 1.2x). With many rows packing wins: the packed block stays in L2 however b's rows alias. */
 static bool reads_b_in_place(const Gemm *g) { return !g->trans_b && g->M <= DIRECT_B_MAX_ROWS; }
 
+/* The packed A block (rows [ic, ic + mc), k slice [pc, pc + kc)) times columns [n0, n1) of b, in B blocks of
+ * n_step columns, each packed (or read in place) and multiplied into c. */
+static void multiply_a_block(const Gemm *g, const float *a_block, float *b_block, bool direct_b, int64_t pc, int64_t kc,
+                             int64_t ic, int64_t mc, int64_t n0, int64_t n1, int64_t n_step, float beta) {
+  for (int64_t jc = n0; jc < n1; jc += n_step) {
+    const int64_t nc = n1 - jc < n_step ? n1 - jc : n_step;
+    pack_b_block(b_block, g, direct_b, pc, kc, jc, nc);
+    macro_kernel(g, a_block, b_block, direct_b, pc, ic, mc, jc, nc, kc, beta);
+  }
+}
+
 /* Rows [m0, m1) and columns [n0, n1) of c, on the calling thread alone. */
 static void gemm_part(const Gemm *g, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
                       float *a_block, float *b_block) {
@@ -388,11 +399,7 @@ static void gemm_part(const Gemm *g, int64_t m0, int64_t m1, int64_t n0, int64_t
       for (int64_t ir = 0; ir < mc; ir += kern->mr) {
         pack_a_sliver(a_block + ir * kc, g, ic + ir, mc - ir < kern->mr ? mc - ir : kern->mr, pc, kc);
       }
-      for (int64_t jc = n0; jc < n1; jc += n_step) {
-        const int64_t nc = n1 - jc < n_step ? n1 - jc : n_step;
-        pack_b_block(b_block, g, direct_b, pc, kc, jc, nc);
-        macro_kernel(g, a_block, b_block, direct_b, pc, ic, mc, jc, nc, kc, beta);
-      }
+      multiply_a_block(g, a_block, b_block, direct_b, pc, kc, ic, mc, n0, n1, n_step, beta);
     }
   }
 }
@@ -420,11 +427,7 @@ static void gemm_split_columns(const Gemm *g, float *a_block, float *b_block) {
         pack_a_sliver(a_block + ir * kc, g, ic + ir, mc - ir < kern->mr ? mc - ir : kern->mr, pc, kc);
       }
       /* (the omp for ends in a barrier: the A block is complete) */
-      for (int64_t jc = n0; jc < n1; jc += n_step) {
-        const int64_t nc = n1 - jc < n_step ? n1 - jc : n_step;
-        pack_b_block(b_block, g, direct_b, pc, kc, jc, nc);
-        macro_kernel(g, a_block, b_block, direct_b, pc, ic, mc, jc, nc, kc, beta);
-      }
+      multiply_a_block(g, a_block, b_block, direct_b, pc, kc, ic, mc, n0, n1, n_step, beta);
 #pragma omp barrier
       /* (everyone is done with this A block before it is packed over) */
     }

@@ -13,6 +13,7 @@
         "native/binding.c",
         "native/args.c",
         "native/gemm.c",
+        "native/qgemm.c",
         "native/matmul.c",
         "native/elementwise.c",
         "native/activations.c",

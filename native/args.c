@@ -136,6 +136,15 @@ float *arg_f32_any(Call *c, size_t i, const char *name, size_t *length) {
   return (float *)typed_arg(c, i, name, napi_float32_array, "Float32Array", 0, "any", length);
 }
 
+uint8_t *arg_u8(Call *c, size_t i, const char *name, double need, const char *need_text) {
+  uint8_t *data = typed_arg(c, i, name, napi_uint8_array, "Uint8Array", need, need_text, NULL);
+  if (data && (uintptr_t)data % 4 != 0) { /* the packed layouts hold floats and int32s */
+    fail(c, true, "expected argument '%s' to start at a multiple of 4 bytes, got address %% 4 = %d", name, (int)((uintptr_t)data % 4));
+    return NULL;
+  }
+  return data;
+}
+
 const int32_t *arg_i32(Call *c, size_t i, const char *name, double need, const char *need_text,
                               size_t *length_out) {
   return (const int32_t *)typed_arg(c, i, name, napi_int32_array, "Int32Array", need, need_text, length_out);
@@ -200,6 +209,22 @@ GeluApproximation arg_gelu(Call *c, size_t i, const char *name) {
   if (strcmp(text, "erf") == 0) return GELU_ERF;
   fail(c, true, "expected argument '%s' to be \"tanh\" or \"erf\", got \"%s\"", name, text);
   return GELU_TANH;
+}
+
+Precision arg_precision(Call *c, size_t i, const char *name) {
+  if (c->failed) return PRECISION_FP32;
+  char text[16];
+  size_t length = 0;
+  if (napi_get_value_string_utf8(c->env, c->argv[i], text, sizeof text, &length) != napi_ok) {
+    char got[64];
+    describe(c->env, c->argv[i], got, sizeof got);
+    fail(c, false, "expected argument '%s' to be \"fp32\" or \"int8\", got %s", name, got);
+    return PRECISION_FP32;
+  }
+  if (strcmp(text, "fp32") == 0) return PRECISION_FP32;
+  if (strcmp(text, "int8") == 0) return PRECISION_INT8;
+  fail(c, true, "expected argument '%s' to be \"fp32\" or \"int8\", got \"%s\"", name, text);
+  return PRECISION_FP32;
 }
 
 /* Every index[i] (i < n) must lie in [0, rows), except `skip` (the ignore index; pass a value outside int32

@@ -41,6 +41,8 @@ float *arg_f32(Call *c, size_t i, const char *name, double need, const char *nee
 float *arg_f32_or_null(Call *c, size_t i, const char *name, double need, const char *need_text);
 /* Float32Array of any length, returned in *length (a table whose row count follows from its length). */
 float *arg_f32_any(Call *c, size_t i, const char *name, size_t *length);
+/* Uint8Array with at least `need` elements, starting at a multiple of 4 bytes (packed weights). */
+uint8_t *arg_u8(Call *c, size_t i, const char *name, double need, const char *need_text);
 /* Int32Array with at least `need` elements; its length in *length_out when not NULL. */
 const int32_t *arg_i32(Call *c, size_t i, const char *name, double need, const char *need_text, size_t *length_out);
 double arg_number(Call *c, size_t i, const char *name);
@@ -51,6 +53,8 @@ int64_t arg_dim(Call *c, size_t i, const char *name);
 /* An element count, offset or stride: a non-negative safe integer. */
 int64_t arg_offset(Call *c, size_t i, const char *name);
 bool arg_bool(Call *c, size_t i, const char *name);
+/* "fp32" or "int8". */
+Precision arg_precision(Call *c, size_t i, const char *name);
 /* "tanh" or "erf". */
 GeluApproximation arg_gelu(Call *c, size_t i, const char *name);
 

@@ -11,6 +11,7 @@
 
 #include "gemm.h"
 #include "kernels.h"
+#include "qgemm.h"
 
 /* ---- matrix products ------------------------------------------------------------------------------------- */
 
@@ -69,6 +70,68 @@ static napi_value js_gemm_name(napi_env env, napi_callback_info info) {
 
 static napi_value js_gemm_builtin_name(napi_env env, napi_callback_info info) {
   return gemm_name_call(env, info, "gemmBuiltinName", true);
+}
+
+/* ---- frozen Linear weights, packed once ------------------------------------------------------------------- */
+
+/* int8 only where qgemm.c runs (Backend.int8Kernel says whether): a RangeError otherwise */
+static Precision arg_linear_precision(Call *c, size_t i) {
+  const Precision precision = arg_precision(c, i, "precision");
+  if (!c->failed && precision == PRECISION_INT8 && !qgemm_available()) {
+    fail(c, true, "expected argument 'precision' to be \"fp32\" on this CPU, got \"int8\" (no AVX-512 VNNI int8 kernel; see int8Kernel())");
+  }
+  return precision;
+}
+
+/* packedLinearBytes(N, K, precision) -> bytes of packLinear's buffer */
+static napi_value js_packed_linear_bytes(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!call_init(&c, env, info, "packedLinearBytes", 3)) return NULL;
+  const int64_t N = arg_dim(&c, 0, "N"), K = arg_dim(&c, 1, "K");
+  const Precision precision = arg_linear_precision(&c, 2);
+  if (c.failed) return NULL;
+  napi_value result;
+  if (napi_create_double(env, (double)packed_linear_bytes(N, K, precision), &result) != napi_ok) return NULL;
+  return result;
+}
+
+/* packLinear(dst, weight, N, K, precision) */
+static napi_value js_pack_linear(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!call_init(&c, env, info, "packLinear", 5)) return NULL;
+  const int64_t N = arg_dim(&c, 2, "N"), K = arg_dim(&c, 3, "K");
+  const Precision precision = arg_linear_precision(&c, 4);
+  const double bytes = c.failed ? 0 : (double)packed_linear_bytes(N, K, precision);
+  uint8_t *dst = arg_u8(&c, 0, "dst", bytes, "packedLinearBytes(N, K, precision)");
+  const float *weight = arg_f32(&c, 1, "weight", (double)N * K, "N*K");
+  if (c.failed) return NULL;
+  if (!pack_linear(dst, weight, N, K, precision)) fail(&c, true, "out of memory packing a (%lld,%lld) weight", (long long)N, (long long)K);
+  return NULL;
+}
+
+/* linearPacked(out, x, packed, M, N, K, precision) */
+static napi_value js_linear_packed(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!call_init(&c, env, info, "linearPacked", 7)) return NULL;
+  const int64_t M = arg_dim(&c, 3, "M"), N = arg_dim(&c, 4, "N"), K = arg_dim(&c, 5, "K");
+  const Precision precision = arg_linear_precision(&c, 6);
+  const double bytes = c.failed ? 0 : (double)packed_linear_bytes(N, K, precision);
+  float *out = arg_f32(&c, 0, "out", (double)M * N, "M*N");
+  const float *x = arg_f32(&c, 1, "x", (double)M * K, "M*K");
+  const uint8_t *packed = arg_u8(&c, 2, "packed", bytes, "packedLinearBytes(N, K, precision)");
+  if (c.failed) return NULL;
+  if (!linear_packed(out, x, packed, M, N, K, precision)) fail(&c, true, "out of memory for (%lld,%lld) rows", (long long)M, (long long)K);
+  return NULL;
+}
+
+/* int8Kernel() -> "avx512-vnni", or null where this CPU has no int8 kernel */
+static napi_value js_int8_kernel(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!call_init(&c, env, info, "int8Kernel", 0)) return NULL;
+  napi_value result;
+  if (!qgemm_available()) return napi_get_null(env, &result) == napi_ok ? result : NULL;
+  if (napi_create_string_utf8(env, "avx512-vnni", NAPI_AUTO_LENGTH, &result) != napi_ok) return NULL;
+  return result;
 }
 
 /* biasAddForward(out, bias, N, C) */
@@ -596,6 +659,10 @@ NAPI_MODULE_INIT() {
       METHOD("matmul", js_matmul),
       METHOD("biasAddForward", js_bias_add_forward),
       METHOD("biasAddBackward", js_bias_add_backward),
+      METHOD("packedLinearBytes", js_packed_linear_bytes),
+      METHOD("packLinear", js_pack_linear),
+      METHOD("linearPacked", js_linear_packed),
+      METHOD("int8Kernel", js_int8_kernel),
       METHOD("addForward", js_add_forward),
       METHOD("addBackward", js_add_backward),
       METHOD("mulForward", js_mul_forward),

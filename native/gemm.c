@@ -70,6 +70,7 @@ typedef struct {
   const float *a, *b;
   float *c;
   int64_t lda, ldb, ldc;
+  const float *b_packed; /* all of op(b) packed once by gemm_pack_b, or NULL: packed per call */
 } Gemm;
 
 /* The one rounding rule of every store: t = alpha*acc, then c = t + beta*c, each product and sum rounded on
@@ -79,6 +80,8 @@ static inline float combine(float acc, float alpha, float beta, float c) {
   if (beta == 0.0f) return t;
   return beta == 1.0f ? t + c : t + beta * c;
 }
+
+static int64_t round_up(int64_t x, int64_t to) { return (x + to - 1) / to * to; }
 
 /* ---- microkernels ------------------------------------------------------------------------------------ */
 
@@ -371,7 +374,7 @@ static int64_t even_step(int64_t n, int64_t max_step, int64_t multiple) {
 /* With few rows each B block serves one or two A slivers, so packing it (a copy through L2 of all of b per
  * call) costs about what the microkernels do; a b that is not transposed is then read in place (measured
  * 16x768x768: 1.2x). With many rows packing wins: the packed block stays in L2 however b's rows alias. */
-static bool reads_b_in_place(const Gemm *g) { return !g->trans_b && g->M <= DIRECT_B_MAX_ROWS; }
+static bool reads_b_in_place(const Gemm *g) { return !g->b_packed && !g->trans_b && g->M <= DIRECT_B_MAX_ROWS; }
 
 /* The packed A block (rows [ic, ic + mc), k slice [pc, pc + kc)) times columns [n0, n1) of b, in B blocks of
  * n_step columns, each packed (or read in place) and multiplied into c. */
@@ -379,6 +382,10 @@ static void multiply_a_block(const Gemm *g, const float *a_block, float *b_block
                              int64_t ic, int64_t mc, int64_t n0, int64_t n1, int64_t n_step, float beta) {
   for (int64_t jc = n0; jc < n1; jc += n_step) {
     const int64_t nc = n1 - jc < n_step ? n1 - jc : n_step;
+    if (g->b_packed) { /* gemm_pack_b's layout: K block pc, then its slivers from column jc on */
+      macro_kernel(g, a_block, g->b_packed + pc * round_up(g->N, g->kern->nr) + jc * kc, false, pc, ic, mc, jc, nc, kc, beta);
+      continue;
+    }
     pack_b_block(b_block, g, direct_b, pc, kc, jc, nc);
     macro_kernel(g, a_block, b_block, direct_b, pc, ic, mc, jc, nc, kc, beta);
   }
@@ -448,6 +455,14 @@ static float *packing_buffer(size_t floats) {
   return pack_buffer;
 }
 
+/* op(b)(k,j) in gemm_pack_b's layout */
+static float packed_b_at(const Gemm *g, int64_t k, int64_t j) {
+  const int nr = g->kern->nr;
+  const int64_t k_step = even_step(g->K, g->kern->kc, 1), pc = k - k % k_step;
+  const int64_t kc = g->K - pc < k_step ? g->K - pc : k_step;
+  return g->b_packed[pc * round_up(g->N, nr) + (j - j % nr) * kc + (k - pc) * nr + j % nr];
+}
+
 /* Without packing buffers (out of memory): the same sums in plain loops, slowly (and rounded in another order). */
 static void gemm_unpacked(const Gemm *g) {
   for (int64_t i = 0; i < g->M; i++) {
@@ -455,7 +470,7 @@ static void gemm_unpacked(const Gemm *g) {
       float acc = 0.0f;
       for (int64_t k = 0; k < g->K; k++) {
         const float a_ik = g->trans_a ? g->a[k * g->lda + i] : g->a[i * g->lda + k];
-        const float b_kj = g->trans_b ? g->b[j * g->ldb + k] : g->b[k * g->ldb + j];
+        const float b_kj = g->b_packed ? packed_b_at(g, k, j) : g->trans_b ? g->b[j * g->ldb + k] : g->b[k * g->ldb + j];
         acc += a_ik * b_kj;
       }
       g->c[i * g->ldc + j] = combine(acc, g->alpha, g->beta, g->c[i * g->ldc + j]);
@@ -463,20 +478,10 @@ static void gemm_unpacked(const Gemm *g) {
   }
 }
 
-static int64_t round_up(int64_t x, int64_t to) { return (x + to - 1) / to * to; }
-
-void gemm_sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
-                float alpha, const float *a, int64_t lda, const float *b, int64_t ldb,
-                float beta, float *c, int64_t ldc) {
-  if (M <= 0 || N <= 0) return;
-  if (K <= 0 || alpha == 0.0f) { /* no product: c = beta * c, and beta 0 clears c without reading it */
-    for (int64_t i = 0; i < M; i++) {
-      for (int64_t j = 0; j < N; j++) c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
-    }
-    return;
-  }
-  const Kernel *kern = kernel();
-  const Gemm g = {kern, trans_a, trans_b, M, N, K, alpha, beta, a, b, c, lda, ldb, ldc};
+/* The whole call (g's product non-empty), on one thread or split among gemm_threads(). */
+static void run_gemm(const Gemm *g) {
+  const Kernel *kern = g->kern;
+  const int64_t M = g->M, N = g->N, K = g->K;
   int threads = omp_in_parallel() ? 1 : gemm_threads();
   if ((double)M * N * K < GEMM_MIN_THREAD_WORK) threads = 1;
   const int64_t kc = K < kern->kc ? K : kern->kc;
@@ -487,15 +492,15 @@ void gemm_sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
   if (!split_columns && !split_rows) threads = 1;
 
   const int64_t a_floats = round_up(M < kern->mc ? M : kern->mc, kern->mr) * kc;
-  const int64_t b_floats = round_up(N < kern->nc ? N : kern->nc, kern->nr) * kc;
+  const int64_t b_floats = g->b_packed ? 0 : round_up(N < kern->nc ? N : kern->nc, kern->nr) * kc;
   const int64_t a_count = split_rows ? threads : 1; /* A blocks: one shared, or one per thread */
   float *buffer = packing_buffer((size_t)(a_count * a_floats + threads * b_floats));
   if (!buffer) {
-    gemm_unpacked(&g);
+    gemm_unpacked(g);
     return;
   }
   if (threads == 1) {
-    gemm_part(&g, 0, M, 0, N, buffer, buffer + a_floats);
+    gemm_part(g, 0, M, 0, N, buffer, buffer + a_floats);
     return;
   }
   float *b_blocks = buffer + a_count * a_floats;
@@ -503,12 +508,63 @@ void gemm_sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
   {
     const int t = omp_get_thread_num();
     if (split_columns) {
-      gemm_split_columns(&g, buffer, b_blocks + t * b_floats);
+      gemm_split_columns(g, buffer, b_blocks + t * b_floats);
     } else { /* whole slivers of rows for each thread the region got (perhaps fewer than asked) */
       const int64_t slivers = (M + kern->mr - 1) / kern->mr, team = omp_get_num_threads();
       const int64_t m0 = slivers * t / team * kern->mr, m1_slivers = slivers * (t + 1) / team * kern->mr;
       const int64_t m1 = m1_slivers < M ? m1_slivers : M;
-      if (m0 < m1) gemm_part(&g, m0, m1, 0, N, buffer + t * a_floats, b_blocks + t * b_floats);
+      if (m0 < m1) gemm_part(g, m0, m1, 0, N, buffer + t * a_floats, b_blocks + t * b_floats);
     }
   }
+}
+
+/* c = beta * c without a product (K 0 or alpha 0); beta 0 clears c without reading it */
+static void scale_c(int64_t M, int64_t N, float beta, float *c, int64_t ldc) {
+  for (int64_t i = 0; i < M; i++) {
+    for (int64_t j = 0; j < N; j++) c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
+  }
+}
+
+void gemm_sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
+                float alpha, const float *a, int64_t lda, const float *b, int64_t ldb,
+                float beta, float *c, int64_t ldc) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || alpha == 0.0f) {
+    scale_c(M, N, beta, c, ldc);
+    return;
+  }
+  const Gemm g = {kernel(), trans_a, trans_b, M, N, K, alpha, beta, a, b, c, lda, ldb, ldc, NULL};
+  run_gemm(&g);
+}
+
+/* ---- frozen b, packed once ------------------------------------------------------------------------------- */
+
+int64_t gemm_packed_b_floats(int64_t N, int64_t K) { return round_up(N, kernel()->nr) * K; }
+
+/* The K blocks of gemm_part in turn, each holding all of op(b)'s slivers for its k slice: block pc starts at
+ * pc * round_up(N, nr) and its sliver from column j0 at j0 * kc after that, as pack_b_block lays out a B block. */
+void gemm_pack_b(float *dst, const float *b, int64_t N, int64_t K) {
+  const Kernel *kern = kernel();
+  const Gemm g = {.kern = kern, .trans_b = true, .N = N, .K = K, .b = b, .ldb = K};
+  const int64_t n_pad = round_up(N, kern->nr), k_step = even_step(K, kern->kc, 1);
+  const int64_t slivers = n_pad / kern->nr;
+  for (int64_t pc = 0; pc < K; pc += k_step) {
+    const int64_t kc = K - pc < k_step ? K - pc : k_step;
+#pragma omp parallel for schedule(static) num_threads(gemm_threads())
+    for (int64_t s = 0; s < slivers; s++) {
+      const int64_t j0 = s * kern->nr, w = N - j0 < kern->nr ? N - j0 : kern->nr;
+      pack_b_sliver(dst + pc * n_pad + j0 * kc, &g, pc, kc, j0, w);
+    }
+  }
+}
+
+void gemm_sgemm_packed(int64_t M, int64_t N, int64_t K, const float *a, int64_t lda, const float *b_packed,
+                       float beta, float *c, int64_t ldc) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    scale_c(M, N, beta, c, ldc);
+    return;
+  }
+  const Gemm g = {kernel(), false, true, M, N, K, 1.0f, beta, a, NULL, c, lda, K, ldc, b_packed};
+  run_gemm(&g);
 }

@@ -16,6 +16,14 @@ void gemm_sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
                 float alpha, const float *a, int64_t lda, const float *b, int64_t ldb,
                 float beta, float *c, int64_t ldc);
 
+/* A frozen b stored (N,K) (a Linear's weight, op(b) = bᵀ), packed once into the microkernel's panels
+ * (gemm_packed_b_floats floats, for this process's microkernel) and reused by every gemm_sgemm_packed call:
+ * c (M,N; ld ldc) = a (M,K; ld lda) · bᵀ + beta * c, bit for bit what gemm_sgemm computes. */
+int64_t gemm_packed_b_floats(int64_t N, int64_t K);
+void gemm_pack_b(float *dst, const float *b, int64_t N, int64_t K);
+void gemm_sgemm_packed(int64_t M, int64_t N, int64_t K, const float *a, int64_t lda, const float *b_packed,
+                       float beta, float *c, int64_t ldc);
+
 /* The microkernel chosen for this CPU at first use: "avx512", "avx2" or "generic".
  * ADAPTERKIT_GEMM_KERNEL=avx2|generic (read once) picks a lesser one, so tests can check every kernel the
  * CPU runs; a kernel the CPU lacks, or an unknown name, is ignored. */

@@ -3,6 +3,7 @@
 #include "blas.h"
 #include "gemm.h"
 #include "kernels.h"
+#include "qgemm.h"
 #include "threads.h"
 #include "vecmath.h"
 
@@ -57,6 +58,22 @@ void matmul_builtin(float *out, const float *a, const float *b,
                     int64_t batch, int64_t M, int64_t N, int64_t K,
                     bool trans_a, bool trans_b, float beta, bool b_shared) {
   batched_matmul(true, out, a, b, batch, M, N, K, trans_a, trans_b, beta, b_shared);
+}
+
+int64_t packed_linear_bytes(int64_t N, int64_t K, Precision precision) {
+  return precision == PRECISION_INT8 ? qgemm_packed_bytes(N, K) : gemm_packed_b_floats(N, K) * (int64_t)sizeof(float);
+}
+
+bool pack_linear(uint8_t *dst, const float *w, int64_t N, int64_t K, Precision precision) {
+  if (precision == PRECISION_INT8) return qgemm_pack(dst, w, N, K);
+  gemm_pack_b((float *)dst, w, N, K);
+  return true;
+}
+
+bool linear_packed(float *out, const float *x, const uint8_t *packed, int64_t M, int64_t N, int64_t K, Precision precision) {
+  if (precision == PRECISION_INT8) return qgemm_linear(out, x, packed, M, N, K);
+  gemm_sgemm_packed(M, N, K, x, K, (const float *)packed, 0.0f, out, N);
+  return true;
 }
 
 /* out (N,C) += bias (C) broadcast over rows */

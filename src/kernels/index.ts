@@ -5,7 +5,7 @@ import type { Backend } from "./interface.js";
 import { loadNativeBackend, loadNativeGemm, nativeBuildHint } from "./native/load.js";
 import { refBackend } from "./ref/index.js";
 
-export type { Backend, FloatArray, GeluApproximation } from "./interface.js";
+export type { Backend, FloatArray, GeluApproximation, LinearPrecision } from "./interface.js";
 export { loadNativeBackend, loadNativeGemm, nativeAddonPath, type NativeGemm } from "./native/load.js";
 export { refBackend };
 

@@ -16,6 +16,9 @@ export type FloatArray = Float32Array | Float64Array;
 
 export type GeluApproximation = "tanh" | "erf";
 
+/** How a frozen Linear weight is packed for inference: float32 GEMM panels, or int8 per output channel. */
+export type LinearPrecision = "fp32" | "int8";
+
 export interface Backend {
   /** "ref" (pure TypeScript) or "native" (N-API addon over OpenBLAS). */
   readonly name: "ref" | "native";
@@ -38,6 +41,24 @@ export interface Backend {
   biasAddForward(out: FloatArray, bias: FloatArray, N: number, C: number): void;
   /** dBias (C) += sum over rows of dOut (N,C). */
   biasAddBackward(dBias: FloatArray, dOut: FloatArray, N: number, C: number): void;
+
+  // ---- frozen Linear weights, packed once (inference) ----------------------------------------------------
+  // A weight w (N,K) that never changes is packed once into this backend's own layout (a buffer is only read
+  // by the backend, and the process, that packed it):
+  //   fp32  the GEMM's panels: linearPacked returns what matmul(out, x, w, 1, M, N, K, false, true, 0, false)
+  //         does on the built-in GEMM, bit for bit, without re-packing w at each call
+  //   int8  q[j,k] = round-half-even(w[j,k] · 127/max_k|w[j,k]|), scale_j = max_k|w[j,k]|/127 (symmetric, per
+  //         output channel); each call quantizes x's rows the same way and returns
+  //         out[i,j] = (Σ_k qx[i,k]·q[j,k]) · (scale_i · scale_j), each float product rounded on its own,
+  //         the sum exact (int32); ref/linear-packed.ts is the definition
+  /** Bytes packLinear writes; int8 throws where int8Kernel() is null. */
+  packedLinearBytes(N: number, K: number, precision: LinearPrecision): number;
+  /** dst (packedLinearBytes, byteOffset a multiple of 4) = weight (N,K) packed. */
+  packLinear(dst: Uint8Array, weight: Float32Array, N: number, K: number, precision: LinearPrecision): void;
+  /** out (M,N) = x (M,K) · wᵀ from packLinear's buffer. */
+  linearPacked(out: FloatArray, x: FloatArray, packed: Uint8Array, M: number, N: number, K: number, precision: LinearPrecision): void;
+  /** What runs int8 here: "avx512-vnni", "reference", or null (no int8 kernel on this CPU). */
+  int8Kernel(): string | null;
 
   // ---- elementwise with broadcasting -----------------------------------------------------------------
   // `shape` is the output shape (rank R); aStrides/bStrides give, per output dim, the element stride in a

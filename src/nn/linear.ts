@@ -1,5 +1,6 @@
 // Linear layer y = x·Wᵀ + b with W stored [out, in] (Hugging Face's layout).
-import { linear, type Engine, type Tensor } from "../autograd/index.js";
+import { linear, packWeight, type Engine, type PackedWeight, type Tensor } from "../autograd/index.js";
+import type { LinearPrecision } from "../kernels/index.js";
 import type { Rng } from "../rng.js";
 import { normal, truncatedNormal, uniform } from "./init.js";
 import { Module } from "./module.js";
@@ -41,7 +42,24 @@ export class Linear extends Module {
     this.bias = init.bias === false ? null : this.parameter("bias", e.zeros([outFeatures], { requiresGrad: true }));
   }
 
+  private packedWeight: PackedWeight | null = null;
+
+  /** Packs the frozen weight once for every later forward (fp32 GEMM panels, or int8); null unpacks it. */
+  pack(precision: LinearPrecision | null): void {
+    this.packedWeight = precision === null ? null : packWeight(this.weight, precision);
+  }
+
+  /** How the weight is packed, or null: read as it is at every call. */
+  get packedAs(): LinearPrecision | null {
+    return this.packedWeight?.precision ?? null;
+  }
+
+  /** Bytes held by the packed weight (0 when not packed). */
+  get packedBytes(): number {
+    return this.packedWeight?.data.byteLength ?? 0;
+  }
+
   forward(x: Tensor): Tensor {
-    return linear(x, this.weight, this.bias);
+    return linear(x, this.weight, this.bias, this.packedWeight);
   }
 }

@@ -35,6 +35,11 @@ export abstract class Module {
     return out;
   }
 
+  /** This module and every module under it, depth first. */
+  modules(): Module[] {
+    return [this, ...[...this.children.values()].flatMap((m) => m.modules())];
+  }
+
   parameters(): Tensor[] {
     return this.namedParameters().map(([, t]) => t);
   }

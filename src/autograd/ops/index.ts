@@ -6,7 +6,7 @@ export { concat, slice } from "./concat.js";
 export { dropout, fillDropoutMask } from "./dropout.js";
 export { embedding, gatherRows, selectTokens } from "./gather.js";
 export { layerNorm } from "./layernorm.js";
-export { linear } from "./linear.js";
+export { linear, packWeight, type PackedWeight } from "./linear.js";
 export { bceWithLogits, crossEntropy, mse } from "./losses.js";
 export { matmul, type MatmulOptions } from "./matmul.js";
 export { mul } from "./mul.js";

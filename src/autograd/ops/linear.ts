@@ -1,10 +1,32 @@
 // linear(x, W, b) = x·Wᵀ + b: x (..., IN), W (OUT, IN) as Hugging Face stores it, b (OUT) -> (..., OUT).
 // A frozen W (requiresGrad false) skips its weight-gradient GEMM: backward is then one GEMM (dX).
+// A frozen W may also be packed once (packWeight) into the backend's own layout, fp32 panels or int8, which
+// the forward then reads instead of W; backward, if any, still uses W itself.
 import { formatShape } from "../../dtype.js";
-import { ShapeError } from "../../errors.js";
+import { ConfigError, ShapeError } from "../../errors.js";
+import type { FloatArray, LinearPrecision } from "../../kernels/index.js";
 import type { Tensor } from "../tensor.js";
 
-export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+/** A frozen weight packed once for linear's forward, valid while the weight holds the array it was packed from. */
+export interface PackedWeight {
+  readonly precision: LinearPrecision;
+  readonly data: Uint8Array;
+  readonly source: FloatArray;
+}
+
+/** Packs a frozen float32 weight (OUT, IN) for linear(); int8 throws where the backend has no int8 kernel. */
+export function packWeight(weight: Tensor, precision: LinearPrecision): PackedWeight {
+  if (weight.rank !== 2) throw new ShapeError(`packWeight: expected a weight [OUT,IN], got ${formatShape(weight.shape)}`);
+  if (weight.requiresGrad) throw new ConfigError(`packWeight: expected a frozen weight (requiresGrad false), got one that trains`);
+  if (!(weight.data instanceof Float32Array)) throw new ConfigError(`packWeight: expected a float32 weight, got a float64 one`);
+  const [N, K] = weight.shape;
+  const backend = weight.engine.backend;
+  const data = new Uint8Array(backend.packedLinearBytes(N, K, precision));
+  backend.packLinear(data, weight.data, N, K, precision);
+  return { precision, data, source: weight.data };
+}
+
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, packed: PackedWeight | null = null): Tensor {
   const IN = x.shape[x.rank - 1];
   if (weight.rank !== 2 || weight.shape[1] !== IN || (bias !== null && (bias.rank !== 1 || bias.shape[0] !== weight.shape[0]))) {
     throw new ShapeError(`linear: expected weight [OUT,${IN}] and bias [OUT] for input ${formatShape(x.shape)}, got weight ${formatShape(weight.shape)}${bias ? ` and bias ${formatShape(bias.shape)}` : ""}`);
@@ -13,7 +35,12 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const N = x.size / IN;
   const e = x.engine;
   const out = e.output([...x.shape.slice(0, -1), OUT]);
-  e.backend.matmul(out.data, x.data, weight.data, 1, N, OUT, IN, false, true, 0, false);
+  if (packed) {
+    if (packed.source !== weight.data) throw new ConfigError(`linear: expected the packed weight ${formatShape(weight.shape)} to be unchanged since it was packed, got new values; pack it again`);
+    e.backend.linearPacked(out.data, x.data, packed.data, N, OUT, IN, packed.precision);
+  } else {
+    e.backend.matmul(out.data, x.data, weight.data, 1, N, OUT, IN, false, true, 0, false);
+  }
   if (bias) e.backend.biasAddForward(out.data, bias.data, N, OUT);
   e.record("linear", out, bias ? [x, weight, bias] : [x, weight], (dOut) => {
     const dX = e.gradOf(x);

@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { add, reshape, selectTokens, tanh, type Engine, type Tensor } from "../../autograd/index.js";
 import { formatShape } from "../../dtype.js";
 import { FormatError, ShapeError } from "../../errors.js";
+import type { LinearPrecision } from "../../kernels/index.js";
 import {
   Dropout, Embedding, EncoderLayers, LayerNorm, Linear, Module, ModuleList, paddingMask, Routing, TransformerLayer, type ForwardContext,
 } from "../../nn/index.js";
@@ -88,6 +89,7 @@ export class BertModel extends Module {
   readonly layers: ModuleList<TransformerLayer>;
   /** null for a checkpoint that has none (a *ForMaskedLM export, RoBERTa's). */
   readonly pooler: Linear | null;
+  private packing: LinearPrecision | null = null;
 
   /** randomInit false: every weight zero, nothing drawn, for a model whose weights are loaded next (a loader,
    *  copy()); drawing BERT-base's 110M truncated normals alone took seconds. */
@@ -129,6 +131,27 @@ export class BertModel extends Module {
     const twin = new BertModel(this.engine, this.config, { pooler: this.pooler !== null, randomInit: false });
     twin.loadWeights(new Map(this.namedParameters().map(([n, t]) => [n, Float32Array.from(t.data)])), "the base model");
     return twin;
+  }
+
+  /**
+   * Packs every Linear weight of the frozen encoder (and pooler) once, for inference: "fp32" GEMM panels (the
+   * same products, without re-packing each weight at every call) or "int8"; null unpacks. Every parameter must
+   * be frozen. Returns the bytes the packed weights hold.
+   */
+  packWeights(precision: LinearPrecision | null): number {
+    this.packing = precision;
+    let bytes = 0;
+    for (const m of this.modules()) {
+      if (!(m instanceof Linear)) continue;
+      m.pack(precision);
+      bytes += m.packedBytes;
+    }
+    return bytes;
+  }
+
+  /** How the Linear weights are packed (packWeights), or null. */
+  get packedAs(): LinearPrecision | null {
+    return this.packing;
   }
 
   /** sha256 over every parameter's name and float32 values: equal only for the same weights. */

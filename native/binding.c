@@ -4,10 +4,13 @@
  * O(N) over int32s and small next to the kernels. Three extras are not Backend methods: matmulBuiltin,
  * gemmName and gemmBuiltinName (the built-in GEMM beside OpenBLAS, for tests and bench/gemm.ts).
  */
+#define _DEFAULT_SOURCE /* mmap flags under -std=c11 */
 #include "args.h"
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
 
 #include "gemm.h"
 #include "kernels.h"
@@ -95,17 +98,23 @@ static napi_value js_packed_linear_bytes(napi_env env, napi_callback_info info) 
   return result;
 }
 
-/* packLinear(dst, weight, N, K, precision) */
+/* packLinear(dst, weight, channelScale, N, K, precision) */
 static napi_value js_pack_linear(napi_env env, napi_callback_info info) {
   Call c;
-  if (!call_init(&c, env, info, "packLinear", 5)) return NULL;
-  const int64_t N = arg_dim(&c, 2, "N"), K = arg_dim(&c, 3, "K");
-  const Precision precision = arg_linear_precision(&c, 4);
+  if (!call_init(&c, env, info, "packLinear", 6)) return NULL;
+  const int64_t N = arg_dim(&c, 3, "N"), K = arg_dim(&c, 4, "K");
+  const Precision precision = arg_linear_precision(&c, 5);
   const double bytes = c.failed ? 0 : (double)packed_linear_bytes(N, K, precision);
   uint8_t *dst = arg_u8(&c, 0, "dst", bytes, "packedLinearBytes(N, K, precision)");
   const float *weight = arg_f32(&c, 1, "weight", (double)N * K, "N*K");
+  const float *channel_scale = arg_f32_or_null(&c, 2, "channelScale", (double)K, "K");
+  if (!c.failed && channel_scale && precision != PRECISION_INT8) {
+    fail(&c, true, "expected argument 'channelScale' to be null for fp32, got a Float32Array");
+  }
   if (c.failed) return NULL;
-  if (!pack_linear(dst, weight, N, K, precision)) fail(&c, true, "out of memory packing a (%lld,%lld) weight", (long long)N, (long long)K);
+  if (!pack_linear(dst, weight, channel_scale, N, K, precision)) {
+    fail(&c, true, "out of memory packing a (%lld,%lld) weight", (long long)N, (long long)K);
+  }
   return NULL;
 }
 
@@ -122,6 +131,53 @@ static napi_value js_linear_packed(napi_env env, napi_callback_info info) {
   if (c.failed) return NULL;
   if (!linear_packed(out, x, packed, M, N, K, precision)) fail(&c, true, "out of memory for (%lld,%lld) rows", (long long)M, (long long)K);
   return NULL;
+}
+
+/* Large long-lived buffers (packed weights) are mapped on their own, 2 MiB aligned, and marked for transparent
+ * huge pages: first-touching fresh 4 KiB pages was what packing spent its time on (page faults, measured 390 ms
+ * for 189 MB). The finalizer unmaps the region when the ArrayBuffer is collected. */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+typedef struct {
+  void *base;
+  size_t length;
+} Mapping;
+
+static void unmap_buffer(napi_env env, void *data, void *hint) {
+  (void)data;
+  Mapping *m = hint;
+  napi_adjust_external_memory(env, -(int64_t)m->length, NULL);
+  munmap(m->base, m->length);
+  free(m);
+}
+
+/* allocate(bytes) -> a zero-filled ArrayBuffer, huge-page backed where the kernel allows */
+static napi_value js_allocate(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!call_init(&c, env, info, "allocate", 1)) return NULL;
+  const int64_t bytes = arg_offset(&c, 0, "bytes");
+  if (c.failed) return NULL;
+  napi_value result;
+  if (bytes == 0) return napi_create_arraybuffer(env, 0, NULL, &result) == napi_ok ? result : NULL;
+  Mapping *m = malloc(sizeof *m);
+  m->length = ((size_t)bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE + HUGE_PAGE;
+  m->base = mmap(NULL, m->length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m->base == MAP_FAILED) {
+    free(m);
+    fail(&c, true, "out of memory allocating %lld bytes", (long long)bytes);
+    return NULL;
+  }
+  uint8_t *aligned = (uint8_t *)(((uintptr_t)m->base + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE);
+#ifdef MADV_HUGEPAGE
+  madvise(aligned, (size_t)bytes, MADV_HUGEPAGE); /* a hint: without it the pages are just smaller */
+#endif
+  if (napi_create_external_arraybuffer(env, aligned, (size_t)bytes, unmap_buffer, m, &result) != napi_ok) {
+    munmap(m->base, m->length);
+    free(m);
+    return NULL;
+  }
+  napi_adjust_external_memory(env, (int64_t)m->length, NULL);
+  return result;
 }
 
 /* int8Kernel() -> "avx512-vnni", or null where this CPU has no int8 kernel */
@@ -663,6 +719,7 @@ NAPI_MODULE_INIT() {
       METHOD("packLinear", js_pack_linear),
       METHOD("linearPacked", js_linear_packed),
       METHOD("int8Kernel", js_int8_kernel),
+      METHOD("allocate", js_allocate),
       METHOD("addForward", js_add_forward),
       METHOD("addBackward", js_add_backward),
       METHOD("mulForward", js_mul_forward),

@@ -64,8 +64,8 @@ int64_t packed_linear_bytes(int64_t N, int64_t K, Precision precision) {
   return precision == PRECISION_INT8 ? qgemm_packed_bytes(N, K) : gemm_packed_b_floats(N, K) * (int64_t)sizeof(float);
 }
 
-bool pack_linear(uint8_t *dst, const float *w, int64_t N, int64_t K, Precision precision) {
-  if (precision == PRECISION_INT8) return qgemm_pack(dst, w, N, K);
+bool pack_linear(uint8_t *dst, const float *w, const float *channel_scale, int64_t N, int64_t K, Precision precision) {
+  if (precision == PRECISION_INT8) return qgemm_pack(dst, w, channel_scale, N, K);
   gemm_pack_b((float *)dst, w, N, K);
   return true;
 }

@@ -1,18 +1,22 @@
 /* The int8 GEMM of frozen Linear weights (contract in qgemm.h): --precision int8 for inference.
  *
- * A weight w (N,K) is quantized once, per output channel: scale_j = max_k |w_jk| / 127 and
- * q_jk = round-half-even(w_jk * (127 / max_k |w_jk|)) in [-127, 127]. Each call quantizes the rows of x the same
- * way (per row, dynamically), multiplies the int8 values with exact int32 sums and writes
- *   out_ij = (float)(Σ_k qx_ik q_jk) * (scale_i * scale_j)
- * each product rounded to float on its own. ref/linear-packed.ts computes the same numbers bit for bit.
+ * A weight w (N,K) is packed once with a per-input-channel factor s_k (SmoothQuant's migration: s_k > 1 moves
+ * an activation channel's large range into the weight; all 1 without calibration): w'_jk = w_jk * s_k is
+ * quantized per output channel, symmetric:
+ *   scale_j = max_k |w'_jk| / 127,  q_jk = round-half-even(w'_jk * (127 / max_k |w'_jk|)) in [-127, 127]
+ * Each call quantizes the rows of x' = x * (1 / s_k), per row, asymmetric (unsigned, with a zero point):
+ *   lo = min(0, min_k x'_ik), hi = max(0, max_k x'_ik), scale_i = (hi - lo) / 255, inv = 255 / (hi - lo)
+ *   zp_i = round-half-even(-lo * inv) in [0, 255],  u_ik = round-half-even(x'_ik * inv) + zp_i in [0, 255]
+ * and writes
+ *   out_ij = (float)(Σ_k u_ik q_jk - zp_i Σ_k q_jk) * (scale_i * scale_j)
+ * every float operation rounded on its own, the sums exact in int32 (K * 255 * 127 < 2^31 for K < 66,000).
+ * ref/linear-packed.ts computes the same numbers bit for bit. The dot products run on AVX-512 VNNI: vpdpbusd
+ * multiplies 4 unsigned bytes by 4 signed bytes and adds the four products into an int32 lane.
  *
- * The dot products run on AVX-512 VNNI: vpdpbusd multiplies 4 unsigned bytes by 4 signed bytes and adds the
- * four products into an int32 lane. x's values are made unsigned by adding 128; the sum of 128 * q_jk over k,
- * stored with the packed weight, is taken off again. int32 cannot overflow: K * 255 * 127 < 2^31 for K < 66,000.
- *
- * Packed weight (qgemm_packed_bytes), n_pad = N rounded up to QNR, k4 = K rounded up to 4:
+ * Packed weight (qgemm_packed_bytes), n_pad = N rounded up to QNR, k4 = K rounded up to 4, k16 to 16:
  *   float   scale[n_pad]                         (0 for an all-zero row and for the padding)
- *   int32   shift[n_pad]                         128 * Σ_k q_jk
+ *   int32   colsum[n_pad]                        Σ_k q_jk
+ *   float   inv_s[k16]                           1 / s_k (the padding 0)
  *   int8    q[n_pad / QNR][k4 / 4][QNR][4]       slivers of QNR columns, 4 consecutive k per column, zero-padded
  * x's rows are packed per call the same way: [m_pad / QMR][k4 / 4][QMR][4] unsigned bytes.
  * The microkernel holds a QMR x QNR tile of int32 sums in 24 zmm registers over all of K (int32 sums are exact
@@ -20,6 +24,7 @@
  */
 #include "qgemm.h"
 
+#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +43,24 @@
 
 static int64_t round_up(int64_t x, int64_t to) { return (x + to - 1) / to * to; }
 
+/* Where each part of a packed weight starts. */
+typedef struct {
+  float *scale;
+  int32_t *colsum;
+  float *inv_s;
+  uint8_t *q;
+} Packed;
+
+static Packed packed_parts(const uint8_t *base, int64_t N, int64_t K) {
+  const int64_t n_pad = round_up(N, QNR), k16 = round_up(K, 16);
+  uint8_t *p = (uint8_t *)base;
+  const Packed parts = {(float *)p, (int32_t *)(p + n_pad * 4), (float *)(p + n_pad * 8), p + n_pad * 8 + k16 * 4};
+  return parts;
+}
+
 int64_t qgemm_packed_bytes(int64_t N, int64_t K) {
   const int64_t n_pad = round_up(N, QNR);
-  return n_pad * (int64_t)(sizeof(float) + sizeof(int32_t)) + n_pad * round_up(K, 4);
+  return n_pad * 8 + round_up(K, 16) * 4 + n_pad * round_up(K, 4);
 }
 
 #if defined(__x86_64__)
@@ -54,26 +74,48 @@ bool qgemm_available(void) {
 
 #define Q_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
 
-/* q[k] = round-half-even(v[k] * (127 / amax)) clamped to [-127, 127] (+ offset), amax = max_k |v[k]|; returns
- * amax / 127, and 0 with all q = offset when v is all zero. */
-Q_TARGET static float quantize_row(uint8_t *q, const float *v, int64_t K, int offset) {
+#define KMASK(K, k) ((K) - (k) >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << ((K) - (k))) - 1))
+
+/* Weights: q[k] = round-half-even(v[k] * (127 / amax)) in [-127, 127], amax = max_k |v[k]|; returns amax / 127,
+ * and 0 with every q 0 when v is all zero. */
+Q_TARGET static float quantize_symmetric(int8_t *q, const float *v, int64_t K) {
   __m512 vmax = _mm512_setzero_ps();
-  for (int64_t k = 0; k < K; k += 16) {
-    const __mmask16 m = K - k >= 16 ? 0xFFFF : (__mmask16)((1u << (K - k)) - 1);
-    vmax = _mm512_max_ps(vmax, _mm512_abs_ps(_mm512_maskz_loadu_ps(m, v + k)));
-  }
+  for (int64_t k = 0; k < K; k += 16) vmax = _mm512_max_ps(vmax, _mm512_abs_ps(_mm512_maskz_loadu_ps(KMASK(K, k), v + k)));
   const float amax = _mm512_reduce_max_ps(vmax);
-  const float inv = amax > 0.0f ? 127.0f / amax : 0.0f;
-  const __m512 vinv = _mm512_set1_ps(inv);
-  const __m512i lo = _mm512_set1_epi32(-127), hi = _mm512_set1_epi32(127), off = _mm512_set1_epi32(offset);
+  const __m512 inv = _mm512_set1_ps(amax > 0.0f ? 127.0f / amax : 0.0f);
+  const __m512i lo = _mm512_set1_epi32(-127), hi = _mm512_set1_epi32(127);
   for (int64_t k = 0; k < K; k += 16) {
-    const __mmask16 m = K - k >= 16 ? 0xFFFF : (__mmask16)((1u << (K - k)) - 1);
     /* cvtps2dq rounds to nearest even (MXCSR's default mode) */
-    __m512i r = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_maskz_loadu_ps(m, v + k), vinv));
-    r = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(r, lo), hi), off);
-    _mm512_mask_cvtepi32_storeu_epi8(q + k, m, r);
+    const __m512i r = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_maskz_loadu_ps(KMASK(K, k), v + k), inv));
+    _mm512_mask_cvtepi32_storeu_epi8(q + k, KMASK(K, k), _mm512_min_epi32(_mm512_max_epi32(r, lo), hi));
   }
   return amax / 127.0f;
+}
+
+/* Activations: x' = x * inv_s, then u[k] = round-half-even(x'[k] * inv) + zp in [0, 255] (see the top). */
+Q_TARGET static void quantize_asymmetric(uint8_t *u, float *scale, int32_t *zp, const float *x, const float *inv_s,
+                                         int64_t K) {
+  __m512 vlo = _mm512_setzero_ps(), vhi = _mm512_setzero_ps();
+  for (int64_t k = 0; k < K; k += 16) {
+    const __mmask16 m = KMASK(K, k);
+    const __m512 v = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + k), _mm512_maskz_loadu_ps(m, inv_s + k));
+    vlo = _mm512_min_ps(vlo, v);
+    vhi = _mm512_max_ps(vhi, v);
+  }
+  const float lo = _mm512_reduce_min_ps(vlo), range = _mm512_reduce_max_ps(vhi) - lo;
+  const float inv = range > 0.0f ? 255.0f / range : 0.0f;
+  int32_t z = (int32_t)nearbyintf(-lo * inv);
+  z = z < 0 ? 0 : z > 255 ? 255 : z;
+  *scale = range / 255.0f;
+  *zp = z;
+  const __m512 vinv = _mm512_set1_ps(inv);
+  const __m512i zero = _mm512_setzero_si512(), top = _mm512_set1_epi32(255), vz = _mm512_set1_epi32(z);
+  for (int64_t k = 0; k < K; k += 16) {
+    const __mmask16 m = KMASK(K, k);
+    const __m512 v = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + k), _mm512_maskz_loadu_ps(m, inv_s + k));
+    const __m512i r = _mm512_add_epi32(_mm512_cvtps_epi32(_mm512_mul_ps(v, vinv)), vz);
+    _mm512_mask_cvtepi32_storeu_epi8(u + k, m, _mm512_min_epi32(_mm512_max_epi32(r, zero), top));
+  }
 }
 
 /* A quantized row (K bytes) into row i (< mr) of its packed sliver, 4 k per group, the k past K zero. */
@@ -87,25 +129,28 @@ static void interleave(uint8_t *dst, int mr, const uint8_t *row, int64_t i, int6
   }
 }
 
-Q_TARGET bool qgemm_pack(uint8_t *dst, const float *w, int64_t N, int64_t K) {
-  const int64_t n_pad = round_up(N, QNR), k4 = round_up(K, 4);
+Q_TARGET bool qgemm_pack(uint8_t *dst, const float *w, const float *s, int64_t N, int64_t K) {
+  const int64_t k4 = round_up(K, 4), k16 = round_up(K, 16);
   const int threads = gemm_threads();
-  uint8_t *rows = malloc((size_t)threads * (size_t)k4); /* a row of K bytes per thread to quantize into */
+  /* per thread: the row w'_j (K floats, 64-byte multiple) and its quantized bytes */
+  const size_t row_bytes = (size_t)k16 * sizeof(float) + (size_t)k4;
+  uint8_t *rows = malloc((size_t)threads * row_bytes);
   if (!rows) return false;
-  float *scale = (float *)dst;
-  int32_t *shift = (int32_t *)(dst + n_pad * sizeof(float));
-  uint8_t *q = dst + n_pad * (sizeof(float) + sizeof(int32_t));
+  const Packed p = packed_parts(dst, N, K);
   memset(dst, 0, (size_t)qgemm_packed_bytes(N, K));
+  for (int64_t k = 0; k < K; k++) p.inv_s[k] = s ? 1.0f / s[k] : 1.0f;
 #pragma omp parallel num_threads(threads)
   {
-    uint8_t *row = rows + (size_t)omp_get_thread_num() * (size_t)k4;
+    float *scaled = (float *)(rows + (size_t)omp_get_thread_num() * row_bytes);
+    int8_t *row = (int8_t *)(scaled + k16);
 #pragma omp for schedule(static)
     for (int64_t j = 0; j < N; j++) {
-      scale[j] = quantize_row(row, w + j * K, K, 0);
+      for (int64_t k = 0; k < K; k++) scaled[k] = s ? w[j * K + k] * s[k] : w[j * K + k];
+      p.scale[j] = quantize_symmetric(row, scaled, K);
       int32_t sum = 0;
-      for (int64_t k = 0; k < K; k++) sum += (int8_t)row[k];
-      shift[j] = 128 * sum;
-      interleave(q + (j / QNR) * QNR * k4, QNR, row, j % QNR, K);
+      for (int64_t k = 0; k < K; k++) sum += row[k];
+      p.colsum[j] = sum;
+      interleave(p.q + (j / QNR) * QNR * k4, QNR, (const uint8_t *)row, j % QNR, K);
     }
   }
   free(rows);
@@ -150,15 +195,17 @@ Q_TARGET static void microkernel_vnni(int64_t groups, const uint8_t *a, const ui
   }
 }
 
-/* out rows [i0, i0 + h), columns [j0, j0 + w) = (tile - shift) * (a_scale * w_scale) */
-Q_TARGET static void dequantize(float *out, int64_t ldo, const int32_t *tile, int64_t h, int64_t w,
-                                const float *a_scale, const float *w_scale, const int32_t *shift) {
+/* out rows [i0, i0 + h), columns [j0, j0 + w) = (tile - zp_i * colsum_j) * (scale_i * scale_j) */
+Q_TARGET static void dequantize(float *out, int64_t ldo, const int32_t *tile, int64_t h, int64_t w, const float *x_scale,
+                                const int32_t *x_zp, const float *w_scale, const int32_t *colsum) {
   for (int64_t i = 0; i < h; i++) {
-    const __m512 sa = _mm512_set1_ps(a_scale[i]);
+    const __m512 sx = _mm512_set1_ps(x_scale[i]);
+    const __m512i zp = _mm512_set1_epi32(x_zp[i]);
     for (int64_t j = 0; j < w; j += 16) {
-      const __mmask16 m = w - j >= 16 ? 0xFFFF : (__mmask16)((1u << (w - j)) - 1);
-      const __m512i dot = _mm512_sub_epi32(_mm512_loadu_si512(tile + i * QNR + j), _mm512_maskz_loadu_epi32(m, shift + j));
-      const __m512 s = _mm512_mul_ps(sa, _mm512_maskz_loadu_ps(m, w_scale + j));
+      const __mmask16 m = KMASK(w, j);
+      const __m512i shift = _mm512_mullo_epi32(zp, _mm512_maskz_loadu_epi32(m, colsum + j));
+      const __m512i dot = _mm512_sub_epi32(_mm512_loadu_si512(tile + i * QNR + j), shift);
+      const __m512 s = _mm512_mul_ps(sx, _mm512_maskz_loadu_ps(m, w_scale + j));
       _mm512_mask_storeu_ps(out + i * ldo + j, m, _mm512_mul_ps(_mm512_cvtepi32_ps(dot), s));
     }
   }
@@ -178,18 +225,17 @@ static uint8_t *x_packing_buffer(size_t bytes) {
 
 bool qgemm_linear(float *out, const float *x, const uint8_t *packed, int64_t M, int64_t N, int64_t K) {
   if (M <= 0 || N <= 0) return true;
-  const int64_t n_pad = round_up(N, QNR), m_pad = round_up(M, QMR), k4 = round_up(K, 4);
-  const float *w_scale = (const float *)packed;
-  const int32_t *shift = (const int32_t *)(packed + n_pad * sizeof(float));
-  const uint8_t *q = packed + n_pad * (sizeof(float) + sizeof(int32_t));
-  int threads = omp_in_parallel() || (double)M * N * K < QGEMM_MIN_THREAD_WORK ? 1 : gemm_threads();
-  /* per thread a row of K bytes to quantize into; then the packed rows, then their scales */
+  const int64_t m_pad = round_up(M, QMR), k4 = round_up(K, 4);
+  const Packed p = packed_parts(packed, N, K);
+  const int threads = omp_in_parallel() || (double)M * N * K < QGEMM_MIN_THREAD_WORK ? 1 : gemm_threads();
+  /* per thread a row of K bytes to quantize into; then the packed rows, their scales and zero points */
   const size_t rows_at = (size_t)threads * (size_t)k4, scales_at = rows_at + (size_t)(m_pad * k4);
-  uint8_t *buffer = x_packing_buffer(scales_at + (size_t)m_pad * sizeof(float));
+  uint8_t *buffer = x_packing_buffer(scales_at + (size_t)m_pad * (sizeof(float) + sizeof(int32_t)));
   if (!buffer) return false;
   uint8_t *xq = buffer + rows_at;
   float *x_scale = (float *)(buffer + scales_at);
-  const int64_t row_slivers = m_pad / QMR, col_slivers = n_pad / QNR;
+  int32_t *x_zp = (int32_t *)(x_scale + m_pad);
+  const int64_t row_slivers = m_pad / QMR, col_slivers = round_up(N, QNR) / QNR;
 #pragma omp parallel num_threads(threads)
   {
     uint8_t *row = buffer + (size_t)omp_get_thread_num() * (size_t)k4;
@@ -197,23 +243,24 @@ bool qgemm_linear(float *out, const float *x, const uint8_t *packed, int64_t M, 
     for (int64_t i = 0; i < m_pad; i++) {
       uint8_t *sliver = xq + (i / QMR) * QMR * k4;
       if (i < M) {
-        x_scale[i] = quantize_row(row, x + i * K, K, 128);
+        quantize_asymmetric(row, x_scale + i, x_zp + i, x + i * K, p.inv_s, K);
         interleave(sliver, QMR, row, i % QMR, K);
       } else { /* padding rows: zeros, never stored */
         for (int64_t g = 0; g < k4 / 4; g++) memset(sliver + (g * QMR + i % QMR) * 4, 0, 4);
         x_scale[i] = 0.0f;
+        x_zp[i] = 0;
       }
     }
     /* (the omp for ends in a barrier: every row is packed) tiles column-sliver major, so each thread keeps a
      * few weight slivers and streams x's rows past them */
 #pragma omp for schedule(static)
     for (int64_t t = 0; t < row_slivers * col_slivers; t++) {
-      const int64_t s = t / row_slivers, r = t % row_slivers;
-      const int64_t i0 = r * QMR, j0 = s * QNR;
+      const int64_t sl = t / row_slivers, r = t % row_slivers;
+      const int64_t i0 = r * QMR, j0 = sl * QNR;
       int32_t tile[QMR * QNR] __attribute__((aligned(64)));
-      microkernel_vnni(k4 / 4, xq + r * QMR * k4, q + s * QNR * k4, tile);
+      microkernel_vnni(k4 / 4, xq + r * QMR * k4, p.q + sl * QNR * k4, tile);
       dequantize(out + i0 * N + j0, N, tile, M - i0 < QMR ? M - i0 : QMR, N - j0 < QNR ? N - j0 : QNR,
-                 x_scale + i0, w_scale + j0, shift + j0);
+                 x_scale + i0, x_zp + i0, p.scale + j0, p.colsum + j0);
     }
   }
   return true;
@@ -222,8 +269,8 @@ bool qgemm_linear(float *out, const float *x, const uint8_t *packed, int64_t M, 
 #else /* not x86-64: no int8 path; callers check qgemm_available first */
 
 bool qgemm_available(void) { return false; }
-bool qgemm_pack(uint8_t *dst, const float *w, int64_t N, int64_t K) {
-  (void)dst, (void)w, (void)N, (void)K;
+bool qgemm_pack(uint8_t *dst, const float *w, const float *s, int64_t N, int64_t K) {
+  (void)dst, (void)w, (void)s, (void)N, (void)K;
   return false;
 }
 bool qgemm_linear(float *out, const float *x, const uint8_t *packed, int64_t M, int64_t N, int64_t K) {

@@ -1,5 +1,6 @@
 /* The int8 GEMM of frozen Linear weights (qgemm.c): y = x · wᵀ with w (N,K) quantized once per output channel
- * and x's rows quantized per call, int32 dot products on AVX-512 VNNI. Row-major, contiguous.
+ * (after a per-input-channel smoothing factor) and x's rows quantized per call, int32 dot products on AVX-512
+ * VNNI. Row-major, contiguous.
  */
 #ifndef ADAPTERKIT_QGEMM_H
 #define ADAPTERKIT_QGEMM_H
@@ -14,8 +15,9 @@ bool qgemm_available(void);
 /* Bytes of a packed weight (N,K). */
 int64_t qgemm_packed_bytes(int64_t N, int64_t K);
 
-/* Quantizes w (N,K) into dst (qgemm_packed_bytes); false when out of memory. */
-bool qgemm_pack(uint8_t *dst, const float *w, int64_t N, int64_t K);
+/* Quantizes w (N,K) with the per-input-channel factors s (K, or NULL: all 1) into dst (qgemm_packed_bytes);
+ * false when out of memory. */
+bool qgemm_pack(uint8_t *dst, const float *w, const float *s, int64_t N, int64_t K);
 
 /* out (M,N) = x (M,K) · wᵀ in int8, from qgemm_pack's buffer; false when out of memory. */
 bool qgemm_linear(float *out, const float *x, const uint8_t *packed, int64_t M, int64_t N, int64_t K);

@@ -46,7 +46,7 @@ export { readCheckpointDir, readSafetensors, writeSafetensors, type TensorRecord
 export { fromBpeFiles, fromTokenizerJson, fromVocabFile, loadTokenizer, type Encoding, type Tokenizer } from "./tokenize/index.js";
 
 // the engine: kernels, tensors and autodiff, building blocks
-export { backendChoiceFromEnv, loadBackend, type Backend, type BackendChoice } from "./kernels/index.js";
+export { backendChoiceFromEnv, loadBackend, type Backend, type BackendChoice, type LinearPrecision } from "./kernels/index.js";
 export { Engine, Tensor } from "./autograd/index.js";
 export { LayerNorm, Linear, Module, Routing, TransformerLayer, type ForwardContext, type Insertions } from "./nn/index.js";
 

@@ -11,7 +11,7 @@ import { Engine, type Tensor } from "../autograd/index.js";
 import { AdapterSet, checkAdapterName, forwardAdapters, loadAdapter, type Adapter, type AdapterInfo } from "../adapters/index.js";
 import { batchOrder, collate } from "../data/index.js";
 import { ConfigError } from "../errors.js";
-import { loadBackend, type BackendChoice } from "../kernels/index.js";
+import { loadBackend, type Backend, type BackendChoice, type LinearPrecision } from "../kernels/index.js";
 import { loadPretrained, type BertConfig, type BertModel } from "../models/index.js";
 import { encodeEntityTypingInput, encodeRelationInput, pipelineFor, type PipelineRow, type PredictInput, type PredictResult, type SpanRow } from "../pipelines/index.js";
 import { maskRows, rowsOf } from "../nn/index.js";
@@ -29,6 +29,8 @@ import {
   type KnowledgeTaskArgs,
 } from "../kadapter/index.js";
 import type { RunOutcome } from "../train/index.js";
+import { calibrationInput } from "./calibration.js";
+import { lengthBatches } from "./length-batches.js";
 import { trainAdapter, type TrainArgs, type TrainSummary } from "./train.js";
 
 export interface LoadOptions {
@@ -38,6 +40,15 @@ export interface LoadOptions {
   lowercase?: boolean;
   /** Refuse checkpoint tensors that are not encoder weights (default: skip them and say so through log). */
   strict?: boolean;
+  /**
+   * How the frozen base's Linear weights are packed, once, at load: "fp32" (default: the GEMM's own panels, the
+   * same products without re-packing each weight at every call) or "int8" (per output channel, activations
+   * quantized per row at run time; for inference only: train refuses it). Where the CPU has no int8 kernel
+   * (AVX-512 VNNI) the kit runs fp32 and says so through log.
+   */
+  precision?: LinearPrecision;
+  /** int8: texts the fp32 base runs once at load to calibrate the activation ranges (default: 16 built-in English sentences). */
+  calibration?: readonly string[];
   /** Where the kit says what it chose (kernels, skipped tensors); default: standard error. */
   log?: (line: string) => void;
 }
@@ -64,6 +75,15 @@ export interface EvaluateSummary {
   metrics: Record<string, number>;
   primaryMetric: string;
   predictions: Prediction[];
+}
+
+const PRECISIONS: readonly LinearPrecision[] = ["fp32", "int8"];
+
+/** int8 where the backend has an int8 kernel; else fp32, said in one line. */
+function runnablePrecision(asked: LinearPrecision, backend: Backend, log: (line: string) => void): LinearPrecision {
+  if (asked !== "int8" || backend.int8Kernel() !== null) return asked;
+  log(`adapterkit: precision int8 needs AVX-512 VNNI (and the GEMM's avx512 kernel), which this CPU or ADAPTERKIT_GEMM_KERNEL rules out; running fp32 instead`);
+  return "fp32";
 }
 
 const stderr = (line: string): void => {
@@ -99,14 +119,23 @@ export class AdapterKit {
   /** Loads the base model and its tokenizer from a model directory (Hugging Face or Google's TF layout). */
   static async load(modelDir: string, options: LoadOptions = {}): Promise<AdapterKit> {
     const log = options.log ?? stderr;
+    const asked = options.precision ?? "fp32";
+    if (!PRECISIONS.includes(asked)) throw new ConfigError(`load: expected precision ${PRECISIONS.join(" or ")}, got ${JSON.stringify(asked)}`);
     const backend = loadBackend(options.backend ?? "auto", log);
+    const precision = runnablePrecision(asked, backend, log);
     const engine = new Engine({ backend });
     const pretrained = await loadPretrained(engine, modelDir, { strict: options.strict });
     for (const t of pretrained.model.parameters()) t.requiresGrad = false; // frozen: no step may ever write it
     const tokenizer = loadTokenizer(modelDir, { lowercase: options.lowercase });
+    const calibration = precision === "int8" ? calibrationInput(tokenizer, options.calibration) : null;
+    const packedBytes = pretrained.model.packWeights(precision, calibration);
     const c = pretrained.config;
-    log(`model ${modelDir}: ${c.modelType}, ${c.numLayers} layers, hidden ${c.hiddenSize}, ${c.numHeads} heads (${pretrained.format}); kernels: ${backend.name}`);
+    const how = precision === "int8" ? `int8 (${backend.int8Kernel()})` : "fp32";
+    log(
+      `model ${modelDir}: ${c.modelType}, ${c.numLayers} layers, hidden ${c.hiddenSize}, ${c.numHeads} heads (${pretrained.format}); kernels: ${backend.name}; Linear weights packed once as ${how}, ${(packedBytes / 2 ** 20).toFixed(0)} MiB`,
+    );
     for (const note of pretrained.notes) log(`  ${note}`);
+    if (calibration) log(`  int8: activation ranges calibrated on ${options.calibration ? `your ${calibration.batchSize}` : `${calibration.batchSize} built-in English`} sentences (${calibration.batchSize * calibration.seqLength} padded tokens)${options.calibration ? "" : "; pass calibration: [...] with text of your domain to calibrate on it"}`);
     if (pretrained.unexpected.length)
       log(`  skipped ${pretrained.unexpected.length} checkpoint tensors that are not encoder weights (e.g. ${pretrained.unexpected.slice(0, 2).join(", ")})`);
     return new AdapterKit(engine, pretrained.model, tokenizer, modelDir, backend.name, options.lowercase);
@@ -114,6 +143,16 @@ export class AdapterKit {
 
   get config(): BertConfig {
     return this.base.config;
+  }
+
+  /** How the base's Linear weights run: "fp32" or "int8" (see LoadOptions.precision). */
+  get precision(): LinearPrecision {
+    return this.base.packedAs ?? "fp32";
+  }
+
+  /** Training reads the base's fp32 weights; an int8 base is for inference only. */
+  private checkTrainable(what: string): void {
+    if (this.precision === "int8") throw new ConfigError(`${what}: the base model is loaded in int8, which is for inference only; hint: load it with precision "fp32" to train`);
   }
 
   /**
@@ -291,6 +330,7 @@ export class AdapterKit {
 
   /** Trains a new adapter named args.adapter and keeps it loaded; returns the run's summary. */
   async train(args: TrainArgs): Promise<TrainSummary> {
+    this.checkTrainable("train");
     if (this.has(args.adapter) && !args.replace)
       throw new ConfigError(`train: an adapter named "${args.adapter}" is loaded; hint: unload it, pick another name or pass replace: true`);
     const context = { engine: this.engine, base: this.base, tokenizer: this.tokenizer, wordTokenizer: () => this.wordTokenizer(), modelDir: this.modelDir, kernels: this.kernels };
@@ -301,11 +341,13 @@ export class AdapterKit {
 
   /** K-Adapter: pretrains one knowledge adapter beside the frozen base (relation or dependency task). */
   pretrainKnowledgeAdapter(args: KnowledgePretrainArgs): Promise<RunOutcome & { adapterDir: string }> {
+    this.checkTrainable("pretrainKnowledgeAdapter");
     return pretrainKnowledgeAdapter(this.knowledgeContext(), args);
   }
 
   /** K-Adapter: entity typing or relation classification with knowledge adapters (a fine-tuned PLM is the run's own copy). */
   trainKnowledgeTask(args: KnowledgeTaskArgs): Promise<RunOutcome> {
+    this.checkTrainable("trainKnowledgeTask");
     return trainKnowledgeTask(this.knowledgeContext(), args);
   }
 
@@ -352,28 +394,3 @@ export class AdapterKit {
 }
 
 type BatchRow = { route: Adapter | KnowledgeTaskAdapter; row: PipelineRow<PredictResult> | SpanRow<PredictResult>; index: number };
-
-/**
- * Rows sorted by length, cut so that rows x longest row stays within the budget, and cut earlier where the
- * next row would pad the batch by more than 15%, once it holds 256 real tokens: a batch pays for its longest
- * row on every row, and past a few hundred tokens a longer GEMM gains less than padding costs.
- */
-function lengthBatches<T extends { row: { ids: Int32Array } }>(rows: readonly T[], budget: number): T[][] {
-  const sorted = [...rows].sort((a, b) => a.row.ids.length - b.row.ids.length);
-  const batches: T[][] = [];
-  let current: T[] = [];
-  let real = 0;
-  for (const r of sorted) {
-    const len = r.row.ids.length;
-    const padded = (current.length + 1) * len;
-    if (current.length > 0 && (padded > budget || (real >= 256 && padded > 1.15 * (real + len)))) {
-      batches.push(current);
-      current = [];
-      real = 0;
-    }
-    current.push(r);
-    real += len;
-  }
-  if (current.length) batches.push(current);
-  return batches;
-}

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AdapterKit } from "../api/index.js";
 import { ConfigError } from "../errors.js";
-import { backendChoiceFromEnv } from "../kernels/index.js";
+import { backendChoiceFromEnv, type LinearPrecision } from "../kernels/index.js";
 
 export function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -18,6 +18,14 @@ export function integer(name: string): (value: string) => number {
     return n;
   };
 }
+
+/** --precision: how the base's Linear weights run for inference (AdapterKit's LoadOptions.precision). */
+export function precision(value: string): LinearPrecision {
+  if (value !== "fp32" && value !== "int8") throw new Error(`--precision: expected fp32 or int8, got "${value}"`);
+  return value;
+}
+
+export const PRECISION_HELP = "fp32, or int8 (weights per channel, activations per row, AVX-512 VNNI; inference only)";
 
 export function number(name: string): (value: string) => number {
   return (value) => {
@@ -64,6 +72,6 @@ export function fullDataDir(flag: string | undefined, what: string): string {
 }
 
 /** The library's kit over a model directory, with the kernels chosen from ADAPTERKIT_BACKEND and notices on stderr. */
-export function openKit(modelDir: string, options: { lowercase?: boolean; strict?: boolean } = {}): Promise<AdapterKit> {
+export function openKit(modelDir: string, options: { lowercase?: boolean; strict?: boolean; precision?: LinearPrecision } = {}): Promise<AdapterKit> {
   return AdapterKit.load(modelDir, { ...options, backend: backendChoiceFromEnv(process.env.ADAPTERKIT_BACKEND), log });
 }

@@ -7,6 +7,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { FormatError } from "../errors.js";
 import { readPytorchBin } from "./pytorch-bin.js";
+import type { Allocate } from "./file-read.js";
 import { readSafetensors } from "./safetensors.js";
 import { readSafetensorsIndex } from "./safetensors-index.js";
 import type { TensorRecord } from "./tensor-record.js";
@@ -17,6 +18,8 @@ export type CheckpointFormat = "safetensors" | "safetensors-sharded" | "pytorch-
 export interface CheckpointDirOptions {
   /** Keep F16/BF16 tensors as raw F16/BF16 records instead of upcasting them to F32. */
   keepHalf?: boolean;
+  /** Memory for a safetensors data section or a whole .bin file (default: a fresh Uint8Array). */
+  allocate?: Allocate;
 }
 
 export interface CheckpointDir {

@@ -5,6 +5,14 @@ import { FormatError } from "../errors.js";
 
 const MAX_READ = 1 << 30;
 
+/** Where a reader puts a whole weights file: by default a fresh Uint8Array; a caller may hand memory of its
+ *  own (the native backend's huge-page mappings, which fill several times faster: README, "Cold start"). */
+export type Allocate = (bytes: number) => ArrayBuffer;
+
+export function freshBytes(bytes: number, allocate?: Allocate): Uint8Array {
+  return allocate ? new Uint8Array(allocate(bytes), 0, bytes) : new Uint8Array(bytes);
+}
+
 /**
  * Opens `path` for reading; a missing file is a FormatError "<label>: file not found at <path>", and so is a
  * directory (opening one succeeds, and only the first read would fail, with a bare EISDIR).

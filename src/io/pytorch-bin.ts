@@ -9,7 +9,7 @@
 // read once, so tied weights (one tensor under two names) and slices of a fused storage share the bytes.
 import { formatShape, shapeSize, type DType } from "../dtype.js";
 import { FormatError } from "../errors.js";
-import { openForRead, readExactly } from "./file-read.js";
+import { freshBytes, openForRead, readExactly, type Allocate } from "./file-read.js";
 import { pickleTypeName, unpickle, unpickleAt, type PickleGlobal, type PickleTuple, type PickleValue, type UnpicklePolicy } from "./pickle.js";
 import { DTYPE_BYTES, recordFromBytes, upcastHalf, type TensorRecord } from "./tensor-record.js";
 import { readZipDirectory, readZipEntry } from "./zip.js";
@@ -17,6 +17,8 @@ import { readZipDirectory, readZipEntry } from "./zip.js";
 export interface PytorchBinReadOptions {
   /** Keep float16/bfloat16 tensors as raw F16/BF16 records instead of upcasting them to F32. */
   keepHalf?: boolean;
+  /** Memory for the whole file (default: a fresh Uint8Array). */
+  allocate?: Allocate;
 }
 
 /** Storage classes a state dict may reference (torch.<name>), and their element types. A Map, not an object
@@ -351,7 +353,7 @@ export async function readPytorchBin(path: string, options: PytorchBinReadOption
   const handle = await openForRead(path, label);
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array((await handle.stat()).size);
+    bytes = freshBytes((await handle.stat()).size, options.allocate);
     await readExactly(handle, bytes, 0, label);
   } finally {
     await handle.close();

@@ -4,7 +4,7 @@
 import { formatShape, shapeSize } from "../dtype.js";
 import { DTypeError, FormatError, ShapeError } from "../errors.js";
 import { writeFileAtomic } from "./atomic-write.js";
-import { openForRead, readExactly } from "./file-read.js";
+import { freshBytes, openForRead, readExactly, type Allocate } from "./file-read.js";
 import { float32ToBF16, float32ToF16 } from "./half-float.js";
 import { MAX_HEADER_BYTES, parseSafetensorsHeader } from "./safetensors-header.js";
 import { DTYPE_BYTES, recordBytes, recordFromBytes, toFloat32, upcastHalf, type TensorRecord } from "./tensor-record.js";
@@ -12,6 +12,8 @@ import { DTYPE_BYTES, recordBytes, recordFromBytes, toFloat32, upcastHalf, type 
 export interface SafetensorsReadOptions {
   /** Keep F16/BF16 tensors as raw F16/BF16 records instead of upcasting them to F32. */
   keepHalf?: boolean;
+  /** Memory for the data section (default: a fresh Uint8Array). */
+  allocate?: Allocate;
 }
 
 export interface SafetensorsContents {
@@ -64,7 +66,7 @@ export async function readSafetensors(path: string, options: SafetensorsReadOpti
     const json = new Uint8Array(headerLength);
     await readExactly(handle, json, 8, label);
     // A fresh buffer at offset 0 keeps every tensor whose data offset is aligned viewable without a copy.
-    const data = new Uint8Array(fileSize - 8 - headerLength);
+    const data = freshBytes(fileSize - 8 - headerLength, options.allocate);
     await readExactly(handle, data, 8 + headerLength, label);
     return toRecords(label, json, data, options);
   } finally {

@@ -47,14 +47,16 @@ export interface Backend {
   // by the backend, and the process, that packed it):
   //   fp32  the GEMM's panels: linearPacked returns what matmul(out, x, w, 1, M, N, K, false, true, 0, false)
   //         does on the built-in GEMM, bit for bit, without re-packing w at each call
-  //   int8  q[j,k] = round-half-even(w[j,k] · 127/max_k|w[j,k]|), scale_j = max_k|w[j,k]|/127 (symmetric, per
-  //         output channel); each call quantizes x's rows the same way and returns
-  //         out[i,j] = (Σ_k qx[i,k]·q[j,k]) · (scale_i · scale_j), each float product rounded on its own,
-  //         the sum exact (int32); ref/linear-packed.ts is the definition
+  //   int8  w'[j,k] = w[j,k]·s[k] (s: channelScale, SmoothQuant's per-input-channel migration, or all 1),
+  //         quantized per output channel, symmetric; each call quantizes x[i,k]/s[k] per row, asymmetric
+  //         (unsigned with a zero point), multiplies in exact integer sums and rescales to float;
+  //         native/qgemm.c's top comment has the maths, ref/linear-packed.ts is the definition
+  /** Zero-filled memory for a large buffer that lives long (a packed weight); native maps it on huge pages. */
+  allocate(bytes: number): ArrayBuffer;
   /** Bytes packLinear writes; int8 throws where int8Kernel() is null. */
   packedLinearBytes(N: number, K: number, precision: LinearPrecision): number;
-  /** dst (packedLinearBytes, byteOffset a multiple of 4) = weight (N,K) packed. */
-  packLinear(dst: Uint8Array, weight: Float32Array, N: number, K: number, precision: LinearPrecision): void;
+  /** dst (packedLinearBytes, byteOffset a multiple of 4) = weight (N,K) packed; channelScale (K) int8 only. */
+  packLinear(dst: Uint8Array, weight: Float32Array, channelScale: Float32Array | null, N: number, K: number, precision: LinearPrecision): void;
   /** out (M,N) = x (M,K) · wᵀ from packLinear's buffer. */
   linearPacked(out: FloatArray, x: FloatArray, packed: Uint8Array, M: number, N: number, K: number, precision: LinearPrecision): void;
   /** What runs int8 here: "avx512-vnni", "reference", or null (no int8 kernel on this CPU). */

@@ -43,10 +43,26 @@ export class Linear extends Module {
   }
 
   private packedWeight: PackedWeight | null = null;
+  /** max |x| per input channel over the inputs seen while recording (int8 calibration), or null. */
+  private inputMax: Float32Array | null = null;
 
-  /** Packs the frozen weight once for every later forward (fp32 GEMM panels, or int8); null unpacks it. */
-  pack(precision: LinearPrecision | null): void {
-    this.packedWeight = precision === null ? null : packWeight(this.weight, precision);
+  /**
+   * Packs the frozen weight once for every later forward, fp32 GEMM panels or int8; null unpacks it. For int8,
+   * inputMax (what recordInputs saw) turns on SmoothQuant's migration with α = 0.5: s_k = √(max|x_k| / max_j|w_jk|),
+   * which evens out the channels' ranges between activations and weights before both are quantized.
+   */
+  pack(precision: LinearPrecision | null, inputMax: Float32Array | null = null): void {
+    this.packedWeight = precision === null ? null : packWeight(this.weight, precision, precision === "int8" && inputMax ? smoothing(inputMax, this.weight.data, this.inFeatures) : null);
+  }
+
+  /** Starts (a fresh max per input channel) or stops recording what this layer's inputs hold. */
+  recordInputs(on: boolean): void {
+    this.inputMax = on ? new Float32Array(this.inFeatures) : null;
+  }
+
+  /** max |x| per input channel since recordInputs(true), or null when not recording. */
+  get recordedInputMax(): Float32Array | null {
+    return this.inputMax;
   }
 
   /** How the weight is packed, or null: read as it is at every call. */
@@ -60,6 +76,17 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    if (this.inputMax) {
+      const m = this.inputMax;
+      for (let i = 0; i < x.size; i++) m[i % this.inFeatures] = Math.max(m[i % this.inFeatures], Math.abs(x.data[i]));
+    }
     return linear(x, this.weight, this.bias, this.packedWeight);
   }
+}
+
+/** s_k = √(max|x_k| / max_j |w_jk|) (SmoothQuant, α = 0.5); 1 where either is 0 (nothing to balance). */
+function smoothing(inputMax: Float32Array, w: Float32Array | Float64Array, IN: number): Float32Array {
+  const wMax = new Float64Array(IN);
+  for (let i = 0; i < w.length; i++) wMax[i % IN] = Math.max(wMax[i % IN], Math.abs(w[i]));
+  return Float32Array.from(inputMax, (x, k) => (x > 0 && wMax[k] > 0 ? Math.sqrt(x / wMax[k]) : 1));
 }

@@ -2,6 +2,7 @@
 // A worker that dies fails every pending request with the reason (the server then answers 503).
 import { Worker } from "node:worker_threads";
 import type { AdapterInfo } from "../adapters/index.js";
+import type { LinearPrecision } from "../kernels/index.js";
 import type { PredictResult } from "../pipelines/index.js";
 import { fromWireError, type PredictCall, type WorkerReply, type WorkerRequest, type WorkerSetup } from "./worker-protocol.js";
 
@@ -31,7 +32,9 @@ export class ModelWorker {
   }
 
   /** Starts the thread and waits until the base model has loaded; returns what it chose. */
-  static async start(setup: WorkerSetup): Promise<{ worker: ModelWorker; kernels: string; notices: string[]; model: { modelType: string; layers: number; hidden: number } }> {
+  static async start(
+    setup: WorkerSetup,
+  ): Promise<{ worker: ModelWorker; kernels: string; notices: string[]; model: { modelType: string; layers: number; hidden: number; precision: LinearPrecision } }> {
     const worker = new ModelWorker(new Worker(new URL("./worker-thread.js", import.meta.url), { workerData: setup }));
     const reply = await worker.send({ type: "ready" });
     if (reply.type !== "ready") throw new Error(`model worker: expected ready, got ${reply.type}`);

@@ -2,7 +2,7 @@
 // and registry, the batcher, the metrics and the HTTP app; listen; and a shutdown that stops accepting,
 // finishes what is queued and in flight, then stops the worker.
 import type { FastifyInstance } from "fastify";
-import type { BackendChoice } from "../kernels/index.js";
+import type { BackendChoice, LinearPrecision } from "../kernels/index.js";
 import { buildApp, type AppOptions } from "./app.js";
 import { Batcher, type BatchingMode } from "./batcher.js";
 import { ServerMetrics } from "./metrics.js";
@@ -18,6 +18,8 @@ export interface ServeOptions extends Omit<AppOptions, "logger"> {
   port: number;
   backend: BackendChoice;
   lowercase?: boolean;
+  /** How the base's Linear weights run (AdapterKit's LoadOptions.precision); default fp32. */
+  precision?: LinearPrecision;
   maxAdapters: number;
   maxWaitMs: number;
   maxBatchTokens: number;
@@ -36,7 +38,7 @@ export interface RunningServer {
 
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const store = new AdapterStore(o.store, o.named); // a bad store path fails before the model loads
-  const started = await ModelWorker.start({ modelDir: o.modelDir, backend: o.backend, lowercase: o.lowercase });
+  const started = await ModelWorker.start({ modelDir: o.modelDir, backend: o.backend, lowercase: o.lowercase, precision: o.precision });
   const { worker } = started;
   for (const line of started.notices) o.log(line);
   const metrics = new ServerMetrics();
@@ -45,7 +47,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const app = await buildApp(o, { batcher, registry, metrics, ready: () => worker.alive });
   const url = await app.listen({ host: o.host, port: o.port });
   o.log(
-    `serving ${o.modelDir} (${started.model.modelType}, ${started.model.layers} layers, hidden ${started.model.hidden}; kernels: ${started.kernels}) at ${url}; adapters from ${o.store ?? "(no store)"}${o.named.size ? ` and ${[...o.named.keys()].join(", ")}` : ""}; batching ${o.batching}, max wait ${o.maxWaitMs} ms, ${o.maxBatchTokens} tokens per batch, at most ${o.maxAdapters} adapters in memory`,
+    `serving ${o.modelDir} (${started.model.modelType}, ${started.model.layers} layers, hidden ${started.model.hidden}; kernels: ${started.kernels}, ${started.model.precision}) at ${url}; adapters from ${o.store ?? "(no store)"}${o.named.size ? ` and ${[...o.named.keys()].join(", ")}` : ""}; batching ${o.batching}, max wait ${o.maxWaitMs} ms, ${o.maxBatchTokens} tokens per batch, at most ${o.maxAdapters} adapters in memory`,
   );
   let closing: Promise<void> | null = null;
   return {

@@ -2,13 +2,14 @@
 // error crosses between them (by class name and message, rebuilt on the other side).
 import type { AdapterInfo } from "../adapters/index.js";
 import { ConfigError, EngineError, FormatError, ShapeError } from "../errors.js";
-import type { BackendChoice } from "../kernels/index.js";
+import type { BackendChoice, LinearPrecision } from "../kernels/index.js";
 import type { PredictInput, PredictResult } from "../pipelines/index.js";
 
 export interface WorkerSetup {
   modelDir: string;
   backend: BackendChoice;
   lowercase?: boolean;
+  precision?: LinearPrecision;
 }
 
 export interface PredictCall {
@@ -28,7 +29,7 @@ export interface WireError {
 }
 
 export type WorkerReply =
-  | { id: number; type: "ready"; kernels: string; notices: string[]; model: { modelType: string; layers: number; hidden: number } }
+  | { id: number; type: "ready"; kernels: string; notices: string[]; model: { modelType: string; layers: number; hidden: number; precision: LinearPrecision } }
   | { id: number; type: "loaded"; info: AdapterInfo }
   | { id: number; type: "unloaded" }
   | { id: number; type: "predicted"; outcomes: ({ results: PredictResult[] } | { error: WireError })[]; forwards: { rows: number; tokens: number }[] }

@@ -9,13 +9,19 @@ const port = parentPort;
 if (!port) throw new Error("serve/worker-thread: expected to run as a worker thread");
 const setup = workerData as WorkerSetup;
 const notices: string[] = [];
-const kitReady = AdapterKit.load(setup.modelDir, { backend: setup.backend, lowercase: setup.lowercase, log: (line) => notices.push(line) });
+const kitReady = AdapterKit.load(setup.modelDir, { backend: setup.backend, lowercase: setup.lowercase, precision: setup.precision, log: (line) => notices.push(line) });
 
 async function handle(msg: WorkerRequest): Promise<WorkerReply> {
   const kit = await kitReady;
   switch (msg.type) {
     case "ready":
-      return { id: msg.id, type: "ready", kernels: kit.kernels, notices, model: { modelType: kit.config.modelType, layers: kit.config.numLayers, hidden: kit.config.hiddenSize } };
+      return {
+        id: msg.id,
+        type: "ready",
+        kernels: kit.kernels,
+        notices,
+        model: { modelType: kit.config.modelType, layers: kit.config.numLayers, hidden: kit.config.hiddenSize, precision: kit.precision },
+      };
     case "load":
       return { id: msg.id, type: "loaded", info: await kit.loadAdapter(msg.name, msg.dir, { replace: true }) };
     case "unload":

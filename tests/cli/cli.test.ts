@@ -38,6 +38,13 @@ describe("adapterkit CLI", () => {
     const evalOut = JSON.parse(ok(["eval", "--model", model, "--adapter-dir", join(out, "adapter"), "--task", "SST-2", "--data", join(DATA, "glue"), "--max-examples", "48"]));
     assert.equal(evalOut.examples, 48);
     assert.ok(Math.abs(evalOut.accuracy - metrics.final.accuracy) < 1e-9, "eval reproduces the kept adapter's dev accuracy");
+    const int8 = run(["eval", "--model", model, "--adapter-dir", join(out, "adapter"), "--task", "SST-2", "--data", join(DATA, "glue"), "--max-examples", "48", "--precision", "int8"]);
+    assert.equal(int8.code, 0, int8.stderr);
+    assert.equal(JSON.parse(int8.stdout).examples, 48);
+    assert.match(int8.stderr, /packed once as int8 \(avx512-vnni|reference\)|precision int8 needs AVX-512 VNNI.*running fp32 instead/);
+    const bad = run(["eval", "--model", model, "--adapter-dir", join(out, "adapter"), "--task", "SST-2", "--data", join(DATA, "glue"), "--precision", "fp16"]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--precision: expected fp32 or int8, got "fp16"/);
 
     const input = join(tmp, "input.tsv");
     writeFileSync(input, "sentence\na gorgeous , witty , seductive movie .\nthe plot is nothing but boilerplate clichés\n");

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { AdapterKit } from "../../src/api/index.js";
-import { makeStore, post, serve, type Served } from "./helpers.js";
+import { AdapterKit } from "../../src/api/index.js";
+import { makeStore, MODEL, post, serve, type Served } from "./helpers.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "adapterkit-serve-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -76,6 +76,26 @@ describe("adapterkit serve", () => {
       "store adapters are listed before they load",
     );
     assert.ok(!list.adapters.some((a) => a.name === "escape"), "a store entry that leads outside the store is not offered");
+  });
+
+  it("serves an int8 base (--precision int8) with what the library predicts in int8", async (t) => {
+    const int8 = await AdapterKit.load(MODEL, { precision: "int8", log: () => {} });
+    if (int8.precision !== "int8") return t.skip("no int8 kernel here (the fallback is tested in tests/api/precision.test.ts)");
+    await int8.loadAdapter("sentiment", join(store, "sentiment"));
+    const served = await serve(["--adapter", `sentiment=${join(store, "sentiment")}`, "--precision", "int8"]);
+    try {
+      assert.match(served.stderr(), /Linear weights packed once as int8/);
+      assert.match(served.stderr(), /kernels: \w+, int8\)/);
+      const got = await post(`${served.url}/v1/adapters/sentiment/predict`, { inputs: TEXTS });
+      assert.equal(got.status, 200);
+      const want = (await int8.predict("sentiment", TEXTS)) as { label: string; score: number }[];
+      (got.json.results as { label: string; score: number }[]).forEach((r, i) => {
+        assert.equal(r.label, want[i].label);
+        assert.ok(Math.abs(r.score - want[i].score) < 1e-5);
+      });
+    } finally {
+      await served.stop();
+    }
   });
 
   it("gives bad input a JSON error with the right status and keeps serving", async () => {

@@ -14,15 +14,18 @@ export interface PackedWeight {
   readonly source: FloatArray;
 }
 
-/** Packs a frozen float32 weight (OUT, IN) for linear(); int8 throws where the backend has no int8 kernel. */
-export function packWeight(weight: Tensor, precision: LinearPrecision): PackedWeight {
+/**
+ * Packs a frozen float32 weight (OUT, IN) for linear(); int8 throws where the backend has no int8 kernel.
+ * channelScale (IN, int8 only): SmoothQuant's per-input-channel factors s (Backend.packLinear), default all 1.
+ */
+export function packWeight(weight: Tensor, precision: LinearPrecision, channelScale: Float32Array | null = null): PackedWeight {
   if (weight.rank !== 2) throw new ShapeError(`packWeight: expected a weight [OUT,IN], got ${formatShape(weight.shape)}`);
   if (weight.requiresGrad) throw new ConfigError(`packWeight: expected a frozen weight (requiresGrad false), got one that trains`);
   if (!(weight.data instanceof Float32Array)) throw new ConfigError(`packWeight: expected a float32 weight, got a float64 one`);
   const [N, K] = weight.shape;
   const backend = weight.engine.backend;
-  const data = new Uint8Array(backend.packedLinearBytes(N, K, precision));
-  backend.packLinear(data, weight.data, N, K, precision);
+  const data = new Uint8Array(backend.allocate(backend.packedLinearBytes(N, K, precision)));
+  backend.packLinear(data, weight.data, channelScale, N, K, precision);
   return { precision, data, source: weight.data };
 }
 

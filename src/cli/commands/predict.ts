@@ -4,7 +4,8 @@
 import type { Command } from "commander";
 import { readTextExamples, type TextReadOptions } from "../../data/index.js";
 import { writeFileAtomic } from "../../io/index.js";
-import { integer, log, openKit } from "../setup.js";
+import type { LinearPrecision } from "../../kernels/index.js";
+import { integer, log, openKit, precision, PRECISION_HELP } from "../setup.js";
 
 interface PredictFlags {
   model: string;
@@ -18,6 +19,7 @@ interface PredictFlags {
   maxSeqLength: number;
   batchTokens: number;
   lowercase?: boolean;
+  precision: LinearPrecision;
 }
 
 const column = (value: string): string | number => (/^\d+$/.test(value) ? Number(value) : value);
@@ -26,7 +28,7 @@ export async function predict(flags: PredictFlags): Promise<void> {
   const columns = { textColumn: column(flags.textColumn), textPairColumn: flags.textPairColumn === undefined ? undefined : column(flags.textPairColumn) };
   const read: TextReadOptions = flags.format === "jsonl" ? { format: "jsonl", ...columns } : { format: flags.format, header: flags.header, ...columns };
   const rows = readTextExamples(flags.input, read);
-  const kit = await openKit(flags.model, { lowercase: flags.lowercase });
+  const kit = await openKit(flags.model, { lowercase: flags.lowercase, precision: flags.precision });
   const { name } = await kit.loadAdapter("predict", flags.adapterDir);
   const inputs = rows.examples.map((x) => (x.textB === undefined ? x.textA : { text: x.textA, textPair: x.textB }));
   const results = await kit.predict(name, inputs, {
@@ -58,5 +60,6 @@ export function registerPredict(program: Command): void {
     .option("--max-seq-length <n>", "tokens per example", integer("max-seq-length"), 128)
     .option("--batch-tokens <n>", "padded tokens per forward", integer("batch-tokens"), 4096)
     .option("--lowercase", "lowercase text (a vocab.txt model without tokenizer_config.json)")
+    .option("--precision <p>", PRECISION_HELP, precision, "fp32")
     .action(async (flags: PredictFlags) => predict(flags));
 }

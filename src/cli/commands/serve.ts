@@ -2,9 +2,9 @@
 // starts the server, and shuts it down cleanly on SIGTERM/SIGINT (stop accepting, answer what is queued).
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
-import { backendChoiceFromEnv } from "../../kernels/index.js";
+import { backendChoiceFromEnv, type LinearPrecision } from "../../kernels/index.js";
 import { BATCHING_MODES, startServer, type BatchingMode } from "../../serve/index.js";
-import { integer, log } from "../setup.js";
+import { integer, log, precision, PRECISION_HELP } from "../setup.js";
 
 interface ServeFlags {
   model: string;
@@ -24,6 +24,7 @@ interface ServeFlags {
   adminToken?: string;
   logRequests: boolean;
   lowercase?: boolean;
+  precision: LinearPrecision;
 }
 
 function namedAdapter(value: string, previous: string[]): string[] {
@@ -52,6 +53,7 @@ export function registerServe(program: Command): void {
     .option("--admin-token <token>", "bearer token the management routes require")
     .option("--log-requests", "log every request (JSON lines on stdout)", false)
     .option("--lowercase", "lowercase text (a vocab.txt model without tokenizer_config.json)")
+    .option("--precision <p>", PRECISION_HELP, precision, "fp32")
     .action(async (flags: ServeFlags) => {
       if (!BATCHING_MODES.includes(flags.batching)) throw new ConfigError(`--batching: expected one of ${BATCHING_MODES.join(", ")}, got "${flags.batching}"`);
       for (const [name, value] of [
@@ -73,6 +75,7 @@ export function registerServe(program: Command): void {
         port: flags.port,
         backend: backendChoiceFromEnv(process.env.ADAPTERKIT_BACKEND),
         lowercase: flags.lowercase,
+        precision: flags.precision,
         maxAdapters: flags.maxAdapters,
         maxWaitMs: flags.maxWaitMs,
         maxBatchTokens: flags.maxBatchTokens,

@@ -1,15 +1,18 @@
 // Frozen Linear weights packed once for inference: the reference twin of native/qgemm.c (int8), bit for bit.
 //
-// int8: w (N,K) is quantized per output channel, x per row at each call, both as quantizeRow says; the dot
-// products are exact integer sums and out[i,j] = fround(fround(dot) · fround(scale_i · scale_j)), the
-// float32 roundings the native kernel makes, in the same order. fp32: the packed buffer is a copy of w and
-// the product is this backend's matmul.
+// int8 (see qgemm.c's top comment for the maths): w'[j,k] = w[j,k]·s[k] is quantized per output channel,
+// symmetric; each call quantizes x'[i,k] = x[i,k]·(1/s[k]) per row, asymmetric (unsigned with a zero point);
+// the dot products are exact integer sums, and every float operation is rounded to float32 (Math.fround) in
+// the order the native kernel makes it. fp32: the packed buffer is a copy of w and the product is this
+// backend's matmul.
 //
 // Layouts (this backend's own; a buffer is only read by the backend that packed it):
 //   fp32  float32 w[N][K]
-//   int8  float32 scale[N], then int8 q[N][K]
+//   int8  float32 scale[N], float32 invS[K], then int8 q[N][K]
 import type { FloatArray, LinearPrecision } from "../interface.js";
 import { matmul } from "./matmul.js";
+
+const f = Math.fround;
 
 /** Round half to even, as the CPU's float-to-int conversion (cvtps2dq) in its default mode. */
 function roundHalfEven(v: number): number {
@@ -17,32 +20,70 @@ function roundHalfEven(v: number): number {
   return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
+const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
+
 /**
- * q[k] = round-half-even(fround(v[k] · inv)) clamped to [-127, 127], inv = fround(127 / amax), amax = max |v|;
+ * Weights: q[k] = round-half-even(fround(v[k] · inv)) in [-127, 127], inv = fround(127 / amax), amax = max |v|;
  * returns fround(amax / 127) (0, with every q 0, when v is all zero).
  */
-export function quantizeRow(q: Int8Array, v: FloatArray, offset: number, K: number): number {
+export function quantizeSymmetric(q: Int8Array, v: FloatArray, offset: number, K: number): number {
   let amax = 0;
   for (let k = 0; k < K; k++) amax = Math.max(amax, Math.abs(v[offset + k]));
-  const inv = amax > 0 ? Math.fround(127 / amax) : 0;
+  const inv = amax > 0 ? f(127 / amax) : 0;
+  for (let k = 0; k < K; k++) q[k] = clamp(roundHalfEven(f(v[offset + k] * inv)), -127, 127);
+  return f(amax / 127);
+}
+
+/**
+ * Activations: x' = fround(x·invS), lo = min(0, min x'), range = fround(max(0, max x') - lo), inv =
+ * fround(255 / range), zp = round-half-even(fround(-lo · inv)) in [0, 255], u[k] = round-half-even(fround(x'[k] ·
+ * inv)) + zp in [0, 255]; returns scale = fround(range / 255) and zp (0 and 0 for an all-zero row).
+ */
+export function quantizeAsymmetric(u: Uint8Array, x: FloatArray, offset: number, invS: Float32Array, K: number): { scale: number; zp: number } {
+  let lo = 0;
+  let hi = 0;
   for (let k = 0; k < K; k++) {
-    q[k] = Math.min(127, Math.max(-127, roundHalfEven(Math.fround(v[offset + k] * inv))));
+    const v = f(x[offset + k] * invS[k]);
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
   }
-  return Math.fround(amax / 127);
+  const range = f(hi - lo);
+  const inv = range > 0 ? f(255 / range) : 0;
+  const zp = clamp(roundHalfEven(f(-lo * inv)), 0, 255);
+  for (let k = 0; k < K; k++) u[k] = clamp(roundHalfEven(f(f(x[offset + k] * invS[k]) * inv)) + zp, 0, 255);
+  return { scale: f(range / 255), zp };
+}
+
+export function allocate(bytes: number): ArrayBuffer {
+  return new ArrayBuffer(bytes);
 }
 
 export function packedLinearBytes(N: number, K: number, precision: LinearPrecision): number {
-  return precision === "int8" ? N * 4 + N * K : N * K * 4;
+  return precision === "int8" ? N * 4 + K * 4 + N * K : N * K * 4;
 }
 
-export function packLinear(dst: Uint8Array, weight: Float32Array, N: number, K: number, precision: LinearPrecision): void {
+function int8Parts(packed: Uint8Array, N: number, K: number): { scale: Float32Array; invS: Float32Array; q: Int8Array } {
+  const at = packed.byteOffset;
+  return {
+    scale: new Float32Array(packed.buffer, at, N),
+    invS: new Float32Array(packed.buffer, at + N * 4, K),
+    q: new Int8Array(packed.buffer, at + N * 4 + K * 4, N * K),
+  };
+}
+
+export function packLinear(dst: Uint8Array, weight: Float32Array, channelScale: Float32Array | null, N: number, K: number, precision: LinearPrecision): void {
   if (precision === "fp32") {
+    if (channelScale) throw new RangeError("ref packLinear: expected argument 'channelScale' to be null for fp32, got a Float32Array");
     new Float32Array(dst.buffer, dst.byteOffset, N * K).set(weight.subarray(0, N * K));
     return;
   }
-  const scale = new Float32Array(dst.buffer, dst.byteOffset, N);
-  const q = new Int8Array(dst.buffer, dst.byteOffset + N * 4, N * K);
-  for (let j = 0; j < N; j++) scale[j] = quantizeRow(q.subarray(j * K, (j + 1) * K), weight, j * K, K);
+  const { scale, invS, q } = int8Parts(dst, N, K);
+  const scaled = new Float32Array(K);
+  for (let k = 0; k < K; k++) invS[k] = channelScale ? f(1 / channelScale[k]) : 1;
+  for (let j = 0; j < N; j++) {
+    for (let k = 0; k < K; k++) scaled[k] = channelScale ? f(weight[j * K + k] * channelScale[k]) : weight[j * K + k];
+    scale[j] = quantizeSymmetric(q.subarray(j * K, (j + 1) * K), scaled, 0, K);
+  }
 }
 
 export function linearPacked(out: FloatArray, x: FloatArray, packed: Uint8Array, M: number, N: number, K: number, precision: LinearPrecision): void {
@@ -50,15 +91,14 @@ export function linearPacked(out: FloatArray, x: FloatArray, packed: Uint8Array,
     matmul(out, x, new Float32Array(packed.buffer, packed.byteOffset, N * K), 1, M, N, K, false, true, 0, false);
     return;
   }
-  const wScale = new Float32Array(packed.buffer, packed.byteOffset, N);
-  const wq = new Int8Array(packed.buffer, packed.byteOffset + N * 4, N * K);
-  const xq = new Int8Array(K);
+  const { scale: wScale, invS, q } = int8Parts(packed, N, K);
+  const u = new Uint8Array(K);
   for (let i = 0; i < M; i++) {
-    const xScale = quantizeRow(xq, x, i * K, K);
+    const { scale, zp } = quantizeAsymmetric(u, x, i * K, invS, K);
     for (let j = 0; j < N; j++) {
       let dot = 0;
-      for (let k = 0; k < K; k++) dot += xq[k] * wq[j * K + k];
-      out[i * N + j] = Math.fround(Math.fround(dot) * Math.fround(xScale * wScale[j]));
+      for (let k = 0; k < K; k++) dot += (u[k] - zp) * q[j * K + k];
+      out[i * N + j] = f(f(dot) * f(scale * wScale[j]));
     }
   }
 }

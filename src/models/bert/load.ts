@@ -20,7 +20,7 @@ export interface Pretrained {
 }
 
 export async function loadPretrained(engine: Engine, dir: string, options: { strict?: boolean } = {}): Promise<Pretrained> {
-  const found = await readCheckpointDir(dir);
+  const found = await readCheckpointDir(dir, { allocate: engine.backend.allocate }); // huge pages on native
   if (!found.configJson || !found.configFile) throw new ConfigError(`${dir}: expected config.json or bert_config.json beside the weights, got neither`);
   const notes: string[] = [];
   let config: BertConfig;

@@ -136,15 +136,25 @@ export class BertModel extends Module {
   /**
    * Packs every Linear weight of the frozen encoder (and pooler) once, for inference: "fp32" GEMM panels (the
    * same products, without re-packing each weight at every call) or "int8"; null unpacks. Every parameter must
-   * be frozen. Returns the bytes the packed weights hold.
+   * be frozen. int8 with a calibration batch first runs it in fp32 and records each Linear's input range per
+   * channel, for SmoothQuant's migration (Linear.pack). Returns the bytes the packed weights hold.
    */
-  packWeights(precision: LinearPrecision | null): number {
+  packWeights(precision: LinearPrecision | null, calibration: EncoderInput | null = null): number {
+    const linears = this.modules().filter((m): m is Linear => m instanceof Linear);
+    if (precision === "int8" && calibration) {
+      for (const l of linears) {
+        l.pack(null);
+        l.recordInputs(true);
+      }
+      this.engine.noGrad(() => this.forward(calibration, { training: false, rng: new Rng(0) }));
+      this.engine.release();
+    }
     this.packing = precision;
     let bytes = 0;
-    for (const m of this.modules()) {
-      if (!(m instanceof Linear)) continue;
-      m.pack(precision);
-      bytes += m.packedBytes;
+    for (const l of linears) {
+      l.pack(precision, l.recordedInputMax);
+      l.recordInputs(false);
+      bytes += l.packedBytes;
     }
     return bytes;
   }

@@ -1,0 +1,172 @@
+// Frozen Linear weights packed once (Backend.packLinear / linearPacked) on the native backend:
+// - fp32: the packed panels give what the built-in GEMM gives unpacked, bit for bit, on ragged shapes around its
+//   register tiles and cache blocks;
+// - int8 (native/qgemm.c): bit for bit the reference twin (ref/linear-packed.ts) on ragged shapes (M, N, K off
+//   the 8x48 tile and the 4-wide k groups, rows of zeros, one huge value), and close to fp32;
+// - the same bits on one and two threads, the argument checks, and where int8 is off (ADAPTERKIT_GEMM_KERNEL
+//   forcing a lesser kernel, run in a child) packedLinearBytes refuses int8 and int8Kernel() is null.
+// Skips loudly without a built addon (ADAPTERKIT_REQUIRE_NATIVE=1 makes that a failure).
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, it, type TestContext } from "node:test";
+import { loadNativeGemm, refBackend, type Backend, type LinearPrecision } from "../../../src/kernels/index.js";
+import { NATIVE_MISSING, nativeOrSkip } from "../../helpers/backend.js";
+import { makeRng } from "../../helpers/random.js";
+
+if (NATIVE_MISSING) console.log(`# packed Linear weights: SKIPPING: ${NATIVE_MISSING}`);
+const FORCED = process.env.ADAPTERKIT_GEMM_KERNEL;
+
+/** M, N, K: 1, tile and group edges, K over several of the GEMM's K blocks, M over the threads' split. */
+const SHAPES: Array<[number, number, number]> = [
+  [1, 1, 1], [1, 5, 3], [3, 47, 4], [7, 48, 5], [8, 49, 7], [9, 95, 33], [16, 96, 64], [17, 97, 129],
+  [33, 768, 768], [5, 200, 1000], [130, 144, 390], [64, 3, 770],
+];
+
+function pack(b: Backend, w: Float32Array, N: number, K: number, precision: LinearPrecision): Uint8Array {
+  const packed = new Uint8Array(b.allocate(b.packedLinearBytes(N, K, precision)));
+  b.packLinear(packed, w, N, K, precision);
+  return packed;
+}
+
+function run(b: Backend, packed: Uint8Array, x: Float32Array, M: number, N: number, K: number, precision: LinearPrecision): Float32Array {
+  const out = new Float32Array(M * N).fill(NaN);
+  b.linearPacked(out, x, packed, M, N, K, precision);
+  return out;
+}
+
+/** x (M,K) and w (N,K) in [-1, 1], with a row of x and a row of w all zero, and one large value in x. */
+function operands(M: number, N: number, K: number, seed: number): { x: Float32Array; w: Float32Array } {
+  const rng = makeRng(seed);
+  const x = rng.fill(new Float32Array(M * K), -1, 1);
+  const w = rng.fill(new Float32Array(N * K), -1, 1);
+  if (M > 2) x.fill(0, K, 2 * K);
+  if (N > 2) w.fill(0, K, 2 * K);
+  x[x.length - 1] = 37.5;
+  return { x, w };
+}
+
+function firstDifference(got: Float32Array, want: Float32Array): string | null {
+  for (let i = 0; i < want.length; i++) {
+    if (!Object.is(got[i], want[i])) return `out[${i}] got ${got[i]}, want ${want[i]}`;
+  }
+  return null;
+}
+
+function nativeOrNull(t: TestContext): Backend | null {
+  return nativeOrSkip(t);
+}
+
+describe("packed Linear weights (native)", () => {
+  it("fp32: the packed panels give the built-in GEMM's products bit for bit", (t) => {
+    const b = nativeOrNull(t);
+    if (!b) return;
+    const { matmulBuiltin } = loadNativeGemm();
+    for (const [i, [M, N, K]] of SHAPES.entries()) {
+      const { x, w } = operands(M, N, K, 100 + i);
+      const want = new Float32Array(M * N);
+      matmulBuiltin(want, x, w, 1, M, N, K, false, true, 0, false);
+      const diff = firstDifference(run(b, pack(b, w, N, K, "fp32"), x, M, N, K, "fp32"), want);
+      assert.equal(diff, null, `M ${M} N ${N} K ${K}: ${diff}`);
+    }
+  });
+
+  it("int8: bit for bit the reference twin, and within 1% of fp32 (cosine >= 0.9999)", (t) => {
+    const b = nativeOrNull(t);
+    if (!b) return;
+    if (b.int8Kernel() === null) {
+      assert.ok(FORCED, "int8Kernel() is null although no lesser GEMM kernel is forced: this CPU has no AVX-512 VNNI");
+      t.diagnostic(`int8 off under ADAPTERKIT_GEMM_KERNEL=${FORCED}; checked by the test below`);
+      return;
+    }
+    assert.equal(b.int8Kernel(), "avx512-vnni");
+    for (const [i, [M, N, K]] of SHAPES.entries()) {
+      const { x, w } = operands(M, N, K, 200 + i);
+      const got = run(b, pack(b, w, N, K, "int8"), x, M, N, K, "int8");
+      const want = run(refBackend, pack(refBackend, w, N, K, "int8"), x, M, N, K, "int8");
+      const diff = firstDifference(got, want);
+      assert.equal(diff, null, `M ${M} N ${N} K ${K}: ${diff}`);
+      const fp32 = new Float32Array(M * N);
+      refBackend.matmul(fp32, x, w, 1, M, N, K, false, true, 0, false);
+      let dot = 0, a2 = 0, b2 = 0;
+      for (let j = 0; j < fp32.length; j++) {
+        dot += got[j] * fp32[j];
+        a2 += got[j] * got[j];
+        b2 += fp32[j] * fp32[j];
+      }
+      if (K >= 64) assert.ok(dot / Math.sqrt(a2 * b2) >= 0.9999, `M ${M} N ${N} K ${K}: cosine ${dot / Math.sqrt(a2 * b2)}`);
+    }
+  });
+
+  it("checks its arguments: a short packed buffer, an unknown precision", (t) => {
+    const b = nativeOrNull(t);
+    if (!b) return;
+    const w = new Float32Array(48 * 8).fill(0.5);
+    const short = new Uint8Array(b.packedLinearBytes(48, 8, "fp32") - 4);
+    assert.throws(() => b.packLinear(short, w, 48, 8, "fp32"), /packLinear.*'dst'.*at least/);
+    assert.throws(() => b.packedLinearBytes(48, 8, "fp16" as LinearPrecision), /'precision'.*"fp32" or "int8".*"fp16"/);
+    const packed = pack(b, w, 48, 8, "fp32");
+    assert.throws(() => b.linearPacked(new Float32Array(48), new Float32Array(7), packed, 1, 48, 8, "fp32"), /linearPacked.*'x'.*M\*K/);
+  });
+
+  it("int8 is off, and said to be, where ADAPTERKIT_GEMM_KERNEL forces a lesser kernel; both tests pass there", (t) => {
+    const b = nativeOrNull(t);
+    if (!b || FORCED) return;
+    const { builtinName } = loadNativeGemm();
+    const lesser = { "builtin (avx512)": ["avx2", "generic"], "builtin (avx2)": ["generic"] }[builtinName] ?? [];
+    if (lesser.length === 0) t.diagnostic(`${builtinName} is the only kernel this CPU runs`);
+    for (const kernel of lesser) {
+      const env: NodeJS.ProcessEnv = { ...process.env, ADAPTERKIT_GEMM_KERNEL: kernel };
+      delete env.NODE_TEST_CONTEXT;
+      const r = spawnSync(process.execPath, ["--test", fileURLToPath(import.meta.url)], { env, encoding: "utf8" });
+      assert.equal(r.status, 0, `ADAPTERKIT_GEMM_KERNEL=${kernel}: child tests failed:\n${r.stdout.slice(-3000)}\n${r.stderr}`);
+      assert.match(r.stdout, /# fail 0/);
+      assert.match(r.stdout, /int8 off under ADAPTERKIT_GEMM_KERNEL/);
+    }
+    if (b.int8Kernel() === null) return; // no int8 here to turn off
+    const script = `
+const { loadNativeBackend } = await import(${JSON.stringify(new URL("../../../src/kernels/index.js", import.meta.url).href)});
+const b = loadNativeBackend();
+console.log(JSON.stringify(b.int8Kernel()));
+try { b.packedLinearBytes(48, 8, "int8"); console.log("accepted"); } catch (e) { console.log(e.message); }
+`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, ADAPTERKIT_GEMM_KERNEL: "avx2" }, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const [kernel, refusal] = r.stdout.trim().split("\n");
+    assert.equal(kernel, "null");
+    assert.match(refusal, /packedLinearBytes.*"fp32" on this CPU, got "int8"/);
+  });
+
+  it("gives bit-identical results on one and two threads (fp32 packed and int8)", (t) => {
+    const b = nativeOrNull(t);
+    if (!b || FORCED) return;
+    const kernels = new URL("../../../src/kernels/index.js", import.meta.url).href;
+    const script = `
+const { createHash } = await import("node:crypto");
+const { loadNativeBackend } = await import(${JSON.stringify(kernels)});
+const b = loadNativeBackend();
+let seed = 11;
+const rand = (n) => Float32Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1);
+const hash = createHash("sha256");
+for (const precision of b.int8Kernel() ? ["fp32", "int8"] : ["fp32"]) {
+  for (const [M, N, K] of [[300, 520, 770], [16, 768, 768], [70, 40, 500]]) {
+    const w = rand(N * K), packed = new Uint8Array(b.allocate(b.packedLinearBytes(N, K, precision)));
+    b.packLinear(packed, w, N, K, precision);
+    hash.update(packed);
+    const out = new Float32Array(M * N);
+    b.linearPacked(out, rand(M * K), packed, M, N, K, precision);
+    hash.update(new Uint8Array(out.buffer));
+  }
+}
+console.log(hash.digest("hex"));
+`;
+    const digest = (threads: string): string => {
+      const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, OMP_NUM_THREADS: threads }, encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    const one = digest("1");
+    assert.match(one, /^[0-9a-f]{64}$/);
+    assert.equal(digest("2"), one);
+  });
+});

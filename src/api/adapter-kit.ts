@@ -135,7 +135,10 @@ export class AdapterKit {
       `model ${modelDir}: ${c.modelType}, ${c.numLayers} layers, hidden ${c.hiddenSize}, ${c.numHeads} heads (${pretrained.format}); kernels: ${backend.name}; Linear weights packed once as ${how}, ${(packedBytes / 2 ** 20).toFixed(0)} MiB`,
     );
     for (const note of pretrained.notes) log(`  ${note}`);
-    if (calibration) log(`  int8: activation ranges calibrated on ${options.calibration ? `your ${calibration.batchSize}` : `${calibration.batchSize} built-in English`} sentences (${calibration.batchSize * calibration.seqLength} padded tokens)${options.calibration ? "" : "; pass calibration: [...] with text of your domain to calibrate on it"}`);
+    if (calibration)
+      log(
+        `  int8: activation ranges calibrated on ${options.calibration ? `your ${calibration.batchSize}` : `${calibration.batchSize} built-in English`} sentences (${calibration.batchSize * calibration.seqLength} padded tokens)${options.calibration ? "" : "; pass calibration: [...] with text of your domain to calibrate on it"}`,
+      );
     if (pretrained.unexpected.length)
       log(`  skipped ${pretrained.unexpected.length} checkpoint tensors that are not encoder weights (e.g. ${pretrained.unexpected.slice(0, 2).join(", ")})`);
     return new AdapterKit(engine, pretrained.model, tokenizer, modelDir, backend.name, options.lowercase);

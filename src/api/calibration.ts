@@ -31,7 +31,13 @@ export function calibrationInput(tokenizer: Tokenizer, texts: readonly string[] 
   }
   const encodings = tokenizer.encodeBatch(texts, { maxLength, padding: "longest" });
   const T = encodings[0].ids.length;
-  const input = { ids: new Int32Array(texts.length * T), typeIds: new Int32Array(texts.length * T), attentionMask: new Uint8Array(texts.length * T), batchSize: texts.length, seqLength: T };
+  const input = {
+    ids: new Int32Array(texts.length * T),
+    typeIds: new Int32Array(texts.length * T),
+    attentionMask: new Uint8Array(texts.length * T),
+    batchSize: texts.length,
+    seqLength: T,
+  };
   encodings.forEach((e, i) => {
     input.ids.set(e.ids, i * T);
     input.typeIds.set(e.typeIds, i * T);

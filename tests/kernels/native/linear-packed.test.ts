@@ -2,7 +2,8 @@
 // - fp32: the packed panels give what the built-in GEMM gives unpacked, bit for bit, on ragged shapes around its
 //   register tiles and cache blocks;
 // - int8 (native/qgemm.c): bit for bit the reference twin (ref/linear-packed.ts) on ragged shapes (M, N, K off
-//   the 8x48 tile and the 4-wide k groups, rows of zeros, one huge value), and close to fp32;
+//   the 8x48 tile and the 4-wide k groups, rows of zeros, all-negative and all-positive rows, one huge value),
+//   with and without per-channel smoothing factors, and close to fp32;
 // - the same bits on one and two threads, the argument checks, and where int8 is off (ADAPTERKIT_GEMM_KERNEL
 //   forcing a lesser kernel, run in a child) packedLinearBytes refuses int8 and int8Kernel() is null.
 // Skips loudly without a built addon (ADAPTERKIT_REQUIRE_NATIVE=1 makes that a failure).
@@ -23,9 +24,9 @@ const SHAPES: Array<[number, number, number]> = [
   [33, 768, 768], [5, 200, 1000], [130, 144, 390], [64, 3, 770],
 ];
 
-function pack(b: Backend, w: Float32Array, N: number, K: number, precision: LinearPrecision): Uint8Array {
+function pack(b: Backend, w: Float32Array, N: number, K: number, precision: LinearPrecision, channelScale: Float32Array | null = null): Uint8Array {
   const packed = new Uint8Array(b.allocate(b.packedLinearBytes(N, K, precision)));
-  b.packLinear(packed, w, N, K, precision);
+  b.packLinear(packed, w, channelScale, N, K, precision);
   return packed;
 }
 
@@ -35,15 +36,24 @@ function run(b: Backend, packed: Uint8Array, x: Float32Array, M: number, N: numb
   return out;
 }
 
-/** x (M,K) and w (N,K) in [-1, 1], with a row of x and a row of w all zero, and one large value in x. */
-function operands(M: number, N: number, K: number, seed: number): { x: Float32Array; w: Float32Array } {
+/**
+ * x (M,K) and w (N,K) in [-1, 1], with a row of x and a row of w all zero, a row of x all negative and one all
+ * positive, one large value in x, and per-channel factors s in [0.2, 5].
+ */
+function operands(M: number, N: number, K: number, seed: number): { x: Float32Array; w: Float32Array; s: Float32Array } {
   const rng = makeRng(seed);
   const x = rng.fill(new Float32Array(M * K), -1, 1);
   const w = rng.fill(new Float32Array(N * K), -1, 1);
   if (M > 2) x.fill(0, K, 2 * K);
   if (N > 2) w.fill(0, K, 2 * K);
+  if (M > 4) {
+    for (let k = 0; k < K; k++) {
+      x[2 * K + k] = -Math.abs(x[2 * K + k]);
+      x[3 * K + k] = Math.abs(x[3 * K + k]);
+    }
+  }
   x[x.length - 1] = 37.5;
-  return { x, w };
+  return { x, w, s: rng.fill(new Float32Array(K), 0.2, 5) };
 }
 
 function firstDifference(got: Float32Array, want: Float32Array): string | null {
@@ -71,7 +81,7 @@ describe("packed Linear weights (native)", () => {
     }
   });
 
-  it("int8: bit for bit the reference twin, and within 1% of fp32 (cosine >= 0.9999)", (t) => {
+  it("int8: bit for bit the reference twin, with and without smoothing, and close to fp32 (cosine >= 0.999)", (t) => {
     const b = nativeOrNull(t);
     if (!b) return;
     if (b.int8Kernel() === null) {
@@ -81,20 +91,23 @@ describe("packed Linear weights (native)", () => {
     }
     assert.equal(b.int8Kernel(), "avx512-vnni");
     for (const [i, [M, N, K]] of SHAPES.entries()) {
-      const { x, w } = operands(M, N, K, 200 + i);
-      const got = run(b, pack(b, w, N, K, "int8"), x, M, N, K, "int8");
-      const want = run(refBackend, pack(refBackend, w, N, K, "int8"), x, M, N, K, "int8");
-      const diff = firstDifference(got, want);
-      assert.equal(diff, null, `M ${M} N ${N} K ${K}: ${diff}`);
-      const fp32 = new Float32Array(M * N);
-      refBackend.matmul(fp32, x, w, 1, M, N, K, false, true, 0, false);
-      let dot = 0, a2 = 0, b2 = 0;
-      for (let j = 0; j < fp32.length; j++) {
-        dot += got[j] * fp32[j];
-        a2 += got[j] * got[j];
-        b2 += fp32[j] * fp32[j];
+      const { x, w, s } = operands(M, N, K, 200 + i);
+      for (const scale of [null, s]) {
+        const got = run(b, pack(b, w, N, K, "int8", scale), x, M, N, K, "int8");
+        const want = run(refBackend, pack(refBackend, w, N, K, "int8", scale), x, M, N, K, "int8");
+        const diff = firstDifference(got, want);
+        assert.equal(diff, null, `M ${M} N ${N} K ${K}${scale ? " smoothed" : ""}: ${diff}`);
+        if (scale || K < 64) continue;
+        const fp32 = new Float32Array(M * N);
+        refBackend.matmul(fp32, x, w, 1, M, N, K, false, true, 0, false);
+        let dot = 0, a2 = 0, b2 = 0;
+        for (let j = 0; j < fp32.length; j++) {
+          dot += got[j] * fp32[j];
+          a2 += got[j] * got[j];
+          b2 += fp32[j] * fp32[j];
+        }
+        assert.ok(dot / Math.sqrt(a2 * b2) >= 0.999, `M ${M} N ${N} K ${K}: cosine ${dot / Math.sqrt(a2 * b2)}`);
       }
-      if (K >= 64) assert.ok(dot / Math.sqrt(a2 * b2) >= 0.9999, `M ${M} N ${N} K ${K}: cosine ${dot / Math.sqrt(a2 * b2)}`);
     }
   });
 
@@ -103,7 +116,10 @@ describe("packed Linear weights (native)", () => {
     if (!b) return;
     const w = new Float32Array(48 * 8).fill(0.5);
     const short = new Uint8Array(b.packedLinearBytes(48, 8, "fp32") - 4);
-    assert.throws(() => b.packLinear(short, w, 48, 8, "fp32"), /packLinear.*'dst'.*at least/);
+    assert.throws(() => b.packLinear(short, w, null, 48, 8, "fp32"), /packLinear.*'dst'.*at least/);
+    const room = new Uint8Array(b.packedLinearBytes(48, 8, "fp32"));
+    assert.throws(() => b.packLinear(room, w, new Float32Array(8), 48, 8, "fp32"), /'channelScale' to be null for fp32/);
+    if (b.int8Kernel()) assert.throws(() => b.packLinear(room, w, new Float32Array(7), 48, 8, "int8"), /'channelScale'.*at least 8/);
     assert.throws(() => b.packedLinearBytes(48, 8, "fp16" as LinearPrecision), /'precision'.*"fp32" or "int8".*"fp16"/);
     const packed = pack(b, w, 48, 8, "fp32");
     assert.throws(() => b.linearPacked(new Float32Array(48), new Float32Array(7), packed, 1, 48, 8, "fp32"), /linearPacked.*'x'.*M\*K/);
@@ -151,7 +167,7 @@ const hash = createHash("sha256");
 for (const precision of b.int8Kernel() ? ["fp32", "int8"] : ["fp32"]) {
   for (const [M, N, K] of [[300, 520, 770], [16, 768, 768], [70, 40, 500]]) {
     const w = rand(N * K), packed = new Uint8Array(b.allocate(b.packedLinearBytes(N, K, precision)));
-    b.packLinear(packed, w, N, K, precision);
+    b.packLinear(packed, w, precision === "int8" ? rand(K).map((v) => 1 + Math.abs(v)) : null, N, K, precision);
     hash.update(packed);
     const out = new Float32Array(M * N);
     b.linearPacked(out, rand(M * K), packed, M, N, K, precision);

@@ -19,6 +19,9 @@ import { fileURLToPath } from "node:url";
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const addonPath = join(packageRoot, "build", "Release", "adapterkit.node");
+// Which GEMM the addon was built on, read by src/kernels/native/load.ts before it loads the addon (the OpenMP
+// runtime takes its thread settings from the environment when it loads).
+const manifestPath = join(packageRoot, "build", "Release", "adapterkit-build.json");
 const logPath = join(packageRoot, "build", "native-build.log");
 
 try {
@@ -64,6 +67,7 @@ function main() {
     giveUp(`built but failed to load: ${reason}; log: ${relative(logPath)}`);
     return;
   }
+  writeFileSync(manifestPath, `${JSON.stringify({ gemm: blas.use })}\n`);
   console.log(`adapterkit: native addon built (${relative(addonPath)}, ${blas.note})`);
 }
 

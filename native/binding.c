@@ -118,18 +118,21 @@ static napi_value js_pack_linear(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* linearPacked(out, x, packed, M, N, K, precision) */
+/* linearPacked(out, x, packed, bias, M, N, K, precision) */
 static napi_value js_linear_packed(napi_env env, napi_callback_info info) {
   Call c;
-  if (!call_init(&c, env, info, "linearPacked", 7)) return NULL;
-  const int64_t M = arg_dim(&c, 3, "M"), N = arg_dim(&c, 4, "N"), K = arg_dim(&c, 5, "K");
-  const Precision precision = arg_linear_precision(&c, 6);
+  if (!call_init(&c, env, info, "linearPacked", 8)) return NULL;
+  const int64_t M = arg_dim(&c, 4, "M"), N = arg_dim(&c, 5, "N"), K = arg_dim(&c, 6, "K");
+  const Precision precision = arg_linear_precision(&c, 7);
   const double bytes = c.failed ? 0 : (double)packed_linear_bytes(N, K, precision);
   float *out = arg_f32(&c, 0, "out", (double)M * N, "M*N");
   const float *x = arg_f32(&c, 1, "x", (double)M * K, "M*K");
   const uint8_t *packed = arg_u8(&c, 2, "packed", bytes, "packedLinearBytes(N, K, precision)");
+  const float *bias = arg_f32_or_null(&c, 3, "bias", (double)N, "N");
   if (c.failed) return NULL;
-  if (!linear_packed(out, x, packed, M, N, K, precision)) fail(&c, true, "out of memory for (%lld,%lld) rows", (long long)M, (long long)K);
+  if (!linear_packed(out, x, packed, bias, M, N, K, precision)) {
+    fail(&c, true, "out of memory for (%lld,%lld) rows", (long long)M, (long long)K);
+  }
   return NULL;
 }
 

@@ -70,9 +70,11 @@ bool pack_linear(uint8_t *dst, const float *w, const float *channel_scale, int64
   return true;
 }
 
-bool linear_packed(float *out, const float *x, const uint8_t *packed, int64_t M, int64_t N, int64_t K, Precision precision) {
-  if (precision == PRECISION_INT8) return qgemm_linear(out, x, packed, M, N, K);
+bool linear_packed(float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M, int64_t N, int64_t K,
+                   Precision precision) {
+  if (precision == PRECISION_INT8) return qgemm_linear(out, x, packed, bias, M, N, K);
   gemm_sgemm_packed(M, N, K, x, K, (const float *)packed, 0.0f, out, N);
+  if (bias) bias_add_forward(out, bias, M, N);
   return true;
 }
 

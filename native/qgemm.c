@@ -195,9 +195,9 @@ Q_TARGET static void microkernel_vnni(int64_t groups, const uint8_t *a, const ui
   }
 }
 
-/* out rows [i0, i0 + h), columns [j0, j0 + w) = (tile - zp_i * colsum_j) * (scale_i * scale_j) */
+/* out rows [i0, i0 + h), columns [j0, j0 + w) = (tile - zp_i * colsum_j) * (scale_i * scale_j) (+ bias_j) */
 Q_TARGET static void dequantize(float *out, int64_t ldo, const int32_t *tile, int64_t h, int64_t w, const float *x_scale,
-                                const int32_t *x_zp, const float *w_scale, const int32_t *colsum) {
+                                const int32_t *x_zp, const float *w_scale, const int32_t *colsum, const float *bias) {
   for (int64_t i = 0; i < h; i++) {
     const __m512 sx = _mm512_set1_ps(x_scale[i]);
     const __m512i zp = _mm512_set1_epi32(x_zp[i]);
@@ -206,7 +206,9 @@ Q_TARGET static void dequantize(float *out, int64_t ldo, const int32_t *tile, in
       const __m512i shift = _mm512_mullo_epi32(zp, _mm512_maskz_loadu_epi32(m, colsum + j));
       const __m512i dot = _mm512_sub_epi32(_mm512_loadu_si512(tile + i * QNR + j), shift);
       const __m512 s = _mm512_mul_ps(sx, _mm512_maskz_loadu_ps(m, w_scale + j));
-      _mm512_mask_storeu_ps(out + i * ldo + j, m, _mm512_mul_ps(_mm512_cvtepi32_ps(dot), s));
+      __m512 y = _mm512_mul_ps(_mm512_cvtepi32_ps(dot), s);
+      if (bias) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, bias + j)); /* a separate add (-std=c11: no FMA contraction) */
+      _mm512_mask_storeu_ps(out + i * ldo + j, m, y);
     }
   }
 }
@@ -223,7 +225,7 @@ static uint8_t *x_packing_buffer(size_t bytes) {
   return x_buffer;
 }
 
-bool qgemm_linear(float *out, const float *x, const uint8_t *packed, int64_t M, int64_t N, int64_t K) {
+bool qgemm_linear(float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M, int64_t N, int64_t K) {
   if (M <= 0 || N <= 0) return true;
   const int64_t m_pad = round_up(M, QMR), k4 = round_up(K, 4);
   const Packed p = packed_parts(packed, N, K);
@@ -260,7 +262,7 @@ bool qgemm_linear(float *out, const float *x, const uint8_t *packed, int64_t M, 
       int32_t tile[QMR * QNR] __attribute__((aligned(64)));
       microkernel_vnni(k4 / 4, xq + r * QMR * k4, p.q + sl * QNR * k4, tile);
       dequantize(out + i0 * N + j0, N, tile, M - i0 < QMR ? M - i0 : QMR, N - j0 < QNR ? N - j0 : QNR,
-                 x_scale + i0, x_zp + i0, p.scale + j0, p.colsum + j0);
+                 x_scale + i0, x_zp + i0, p.scale + j0, p.colsum + j0, bias ? bias + j0 : NULL);
     }
   }
   return true;
@@ -273,8 +275,8 @@ bool qgemm_pack(uint8_t *dst, const float *w, const float *s, int64_t N, int64_t
   (void)dst, (void)w, (void)s, (void)N, (void)K;
   return false;
 }
-bool qgemm_linear(float *out, const float *x, const uint8_t *packed, int64_t M, int64_t N, int64_t K) {
-  (void)out, (void)x, (void)packed, (void)M, (void)N, (void)K;
+bool qgemm_linear(float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M, int64_t N, int64_t K) {
+  (void)out, (void)x, (void)packed, (void)bias, (void)M, (void)N, (void)K;
   return false;
 }
 

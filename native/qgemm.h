@@ -19,7 +19,7 @@ int64_t qgemm_packed_bytes(int64_t N, int64_t K);
  * false when out of memory. */
 bool qgemm_pack(uint8_t *dst, const float *w, const float *s, int64_t N, int64_t K);
 
-/* out (M,N) = x (M,K) · wᵀ in int8, from qgemm_pack's buffer; false when out of memory. */
-bool qgemm_linear(float *out, const float *x, const uint8_t *packed, int64_t M, int64_t N, int64_t K);
+/* out (M,N) = x (M,K) · wᵀ (+ bias (N), or NULL) in int8, from qgemm_pack's buffer; false when out of memory. */
+bool qgemm_linear(float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M, int64_t N, int64_t K);
 
 #endif

@@ -57,8 +57,8 @@ export interface Backend {
   packedLinearBytes(N: number, K: number, precision: LinearPrecision): number;
   /** dst (packedLinearBytes, byteOffset a multiple of 4) = weight (N,K) packed; channelScale (K) int8 only. */
   packLinear(dst: Uint8Array, weight: Float32Array, channelScale: Float32Array | null, N: number, K: number, precision: LinearPrecision): void;
-  /** out (M,N) = x (M,K) · wᵀ from packLinear's buffer. */
-  linearPacked(out: FloatArray, x: FloatArray, packed: Uint8Array, M: number, N: number, K: number, precision: LinearPrecision): void;
+  /** out (M,N) = x (M,K) · wᵀ from packLinear's buffer, + bias (N) unless null (as biasAddForward after it). */
+  linearPacked(out: FloatArray, x: FloatArray, packed: Uint8Array, bias: FloatArray | null, M: number, N: number, K: number, precision: LinearPrecision): void;
   /** What runs int8 here: "avx512-vnni", "reference", or null (no int8 kernel on this CPU). */
   int8Kernel(): string | null;
 

@@ -73,7 +73,7 @@ describe("int8 quantization (reference)", () => {
         assert.equal(wScale[j], Math.fround(amax / 127), `channel ${j}`);
       }
       const out = new Float32Array(M * N);
-      refBackend.linearPacked(out, x, packed, M, N, K, "int8");
+      refBackend.linearPacked(out, x, packed, null, M, N, K, "int8");
       const u = new Uint8Array(K);
       for (let i = 0; i < M; i++) {
         const { scale, zp } = quantizeAsymmetric(u, x, i * K, invS, K);
@@ -102,8 +102,10 @@ describe("int8 quantization (reference)", () => {
     refBackend.packLinear(packed, w, null, N, K, "fp32");
     const got = new Float32Array(M * N);
     const want = new Float32Array(M * N);
-    refBackend.linearPacked(got, x, packed, M, N, K, "fp32");
+    const bias = rng.fill(new Float32Array(N), -1, 1);
+    refBackend.linearPacked(got, x, packed, bias, M, N, K, "fp32");
     refBackend.matmul(want, x, w, 1, M, N, K, false, true, 0, false);
+    refBackend.biasAddForward(want, bias, M, N);
     assert.deepEqual(got, want);
     assert.throws(() => refBackend.packLinear(packed, w, ONES(K), N, K, "fp32"), /'channelScale' to be null for fp32/);
     assert.equal(refBackend.int8Kernel(), "reference");

@@ -40,11 +40,11 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, pa
   const out = e.output([...x.shape.slice(0, -1), OUT]);
   if (packed) {
     if (packed.source !== weight.data) throw new ConfigError(`linear: expected the packed weight ${formatShape(weight.shape)} to be unchanged since it was packed, got new values; pack it again`);
-    e.backend.linearPacked(out.data, x.data, packed.data, N, OUT, IN, packed.precision);
+    e.backend.linearPacked(out.data, x.data, packed.data, bias ? bias.data : null, N, OUT, IN, packed.precision);
   } else {
     e.backend.matmul(out.data, x.data, weight.data, 1, N, OUT, IN, false, true, 0, false);
+    if (bias) e.backend.biasAddForward(out.data, bias.data, N, OUT);
   }
-  if (bias) e.backend.biasAddForward(out.data, bias.data, N, OUT);
   e.record("linear", out, bias ? [x, weight, bias] : [x, weight], (dOut) => {
     const dX = e.gradOf(x);
     if (dX) e.backend.matmul(dX, dOut, weight.data, 1, N, IN, OUT, false, false, 1, false); // dX (N,IN) += dOut·W

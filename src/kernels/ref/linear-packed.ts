@@ -10,7 +10,7 @@
 //   fp32  float32 w[N][K]
 //   int8  float32 scale[N], float32 invS[K], then int8 q[N][K]
 import type { FloatArray, LinearPrecision } from "../interface.js";
-import { matmul } from "./matmul.js";
+import { biasAddForward, matmul } from "./matmul.js";
 
 const f = Math.fround;
 
@@ -86,9 +86,10 @@ export function packLinear(dst: Uint8Array, weight: Float32Array, channelScale: 
   }
 }
 
-export function linearPacked(out: FloatArray, x: FloatArray, packed: Uint8Array, M: number, N: number, K: number, precision: LinearPrecision): void {
+export function linearPacked(out: FloatArray, x: FloatArray, packed: Uint8Array, bias: FloatArray | null, M: number, N: number, K: number, precision: LinearPrecision): void {
   if (precision === "fp32") {
     matmul(out, x, new Float32Array(packed.buffer, packed.byteOffset, N * K), 1, M, N, K, false, true, 0, false);
+    if (bias) biasAddForward(out, bias, M, N);
     return;
   }
   const { scale: wScale, invS, q } = int8Parts(packed, N, K);
@@ -98,7 +99,8 @@ export function linearPacked(out: FloatArray, x: FloatArray, packed: Uint8Array,
     for (let j = 0; j < N; j++) {
       let dot = 0;
       for (let k = 0; k < K; k++) dot += (u[k] - zp) * q[j * K + k];
-      out[i * N + j] = f(f(dot) * f(scale * wScale[j]));
+      const y = f(f(dot) * f(scale * wScale[j]));
+      out[i * N + j] = bias ? f(y + bias[j]) : y;
     }
   }
 }

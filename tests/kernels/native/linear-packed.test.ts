@@ -30,9 +30,9 @@ function pack(b: Backend, w: Float32Array, N: number, K: number, precision: Line
   return packed;
 }
 
-function run(b: Backend, packed: Uint8Array, x: Float32Array, M: number, N: number, K: number, precision: LinearPrecision): Float32Array {
+function run(b: Backend, packed: Uint8Array, x: Float32Array, M: number, N: number, K: number, precision: LinearPrecision, bias: Float32Array | null = null): Float32Array {
   const out = new Float32Array(M * N).fill(NaN);
-  b.linearPacked(out, x, packed, M, N, K, precision);
+  b.linearPacked(out, x, packed, bias, M, N, K, precision);
   return out;
 }
 
@@ -68,20 +68,23 @@ function nativeOrNull(t: TestContext): Backend | null {
 }
 
 describe("packed Linear weights (native)", () => {
-  it("fp32: the packed panels give the built-in GEMM's products bit for bit", (t) => {
+  it("fp32: the packed panels give the built-in GEMM's products (and its bias add) bit for bit", (t) => {
     const b = nativeOrNull(t);
     if (!b) return;
     const { matmulBuiltin } = loadNativeGemm();
     for (const [i, [M, N, K]] of SHAPES.entries()) {
       const { x, w } = operands(M, N, K, 100 + i);
+      const bias = makeRng(i).fill(new Float32Array(N), -1, 1);
       const want = new Float32Array(M * N);
       matmulBuiltin(want, x, w, 1, M, N, K, false, true, 0, false);
-      const diff = firstDifference(run(b, pack(b, w, N, K, "fp32"), x, M, N, K, "fp32"), want);
-      assert.equal(diff, null, `M ${M} N ${N} K ${K}: ${diff}`);
+      const packed = pack(b, w, N, K, "fp32");
+      assert.equal(firstDifference(run(b, packed, x, M, N, K, "fp32"), want), null, `M ${M} N ${N} K ${K}`);
+      b.biasAddForward(want, bias, M, N);
+      assert.equal(firstDifference(run(b, packed, x, M, N, K, "fp32", bias), want), null, `M ${M} N ${N} K ${K} with bias`);
     }
   });
 
-  it("int8: bit for bit the reference twin, with and without smoothing, and close to fp32 (cosine >= 0.999)", (t) => {
+  it("int8: bit for bit the reference twin, with and without smoothing and bias, and close to fp32 (cosine >= 0.999)", (t) => {
     const b = nativeOrNull(t);
     if (!b) return;
     if (b.int8Kernel() === null) {
@@ -92,9 +95,10 @@ describe("packed Linear weights (native)", () => {
     assert.equal(b.int8Kernel(), "avx512-vnni");
     for (const [i, [M, N, K]] of SHAPES.entries()) {
       const { x, w, s } = operands(M, N, K, 200 + i);
+      const bias = makeRng(i).fill(new Float32Array(N), -1, 1);
       for (const scale of [null, s]) {
-        const got = run(b, pack(b, w, N, K, "int8", scale), x, M, N, K, "int8");
-        const want = run(refBackend, pack(refBackend, w, N, K, "int8", scale), x, M, N, K, "int8");
+        const got = run(b, pack(b, w, N, K, "int8", scale), x, M, N, K, "int8", scale ? bias : null);
+        const want = run(refBackend, pack(refBackend, w, N, K, "int8", scale), x, M, N, K, "int8", scale ? bias : null);
         const diff = firstDifference(got, want);
         assert.equal(diff, null, `M ${M} N ${N} K ${K}${scale ? " smoothed" : ""}: ${diff}`);
         if (scale || K < 64) continue;
@@ -122,7 +126,8 @@ describe("packed Linear weights (native)", () => {
     if (b.int8Kernel()) assert.throws(() => b.packLinear(room, w, new Float32Array(7), 48, 8, "int8"), /'channelScale'.*at least 8/);
     assert.throws(() => b.packedLinearBytes(48, 8, "fp16" as LinearPrecision), /'precision'.*"fp32" or "int8".*"fp16"/);
     const packed = pack(b, w, 48, 8, "fp32");
-    assert.throws(() => b.linearPacked(new Float32Array(48), new Float32Array(7), packed, 1, 48, 8, "fp32"), /linearPacked.*'x'.*M\*K/);
+    assert.throws(() => b.linearPacked(new Float32Array(48), new Float32Array(7), packed, null, 1, 48, 8, "fp32"), /linearPacked.*'x'.*M\*K/);
+    assert.throws(() => b.linearPacked(new Float32Array(48), new Float32Array(8), packed, new Float32Array(47), 1, 48, 8, "fp32"), /linearPacked.*'bias'.*N/);
   });
 
   it("int8 is off, and said to be, where ADAPTERKIT_GEMM_KERNEL forces a lesser kernel; both tests pass there", (t) => {
@@ -170,7 +175,7 @@ for (const precision of b.int8Kernel() ? ["fp32", "int8"] : ["fp32"]) {
     b.packLinear(packed, w, precision === "int8" ? rand(K).map((v) => 1 + Math.abs(v)) : null, N, K, precision);
     hash.update(packed);
     const out = new Float32Array(M * N);
-    b.linearPacked(out, rand(M * K), packed, M, N, K, precision);
+    b.linearPacked(out, rand(M * K), packed, rand(N), M, N, K, precision);
     hash.update(new Uint8Array(out.buffer));
   }
 }

@@ -195,36 +195,29 @@ bool arg_bool(Call *c, size_t i, const char *name) {
   return value;
 }
 
-GeluApproximation arg_gelu(Call *c, size_t i, const char *name) {
-  if (c->failed) return GELU_TANH;
+/* One of two strings: 0 for `first` (also after a failure), 1 for `second`. */
+static int arg_one_of(Call *c, size_t i, const char *name, const char *first, const char *second) {
+  if (c->failed) return 0;
   char text[16];
   size_t length = 0;
   if (napi_get_value_string_utf8(c->env, c->argv[i], text, sizeof text, &length) != napi_ok) {
     char got[64];
     describe(c->env, c->argv[i], got, sizeof got);
-    fail(c, false, "expected argument '%s' to be \"tanh\" or \"erf\", got %s", name, got);
-    return GELU_TANH;
+    fail(c, false, "expected argument '%s' to be \"%s\" or \"%s\", got %s", name, first, second, got);
+    return 0;
   }
-  if (strcmp(text, "tanh") == 0) return GELU_TANH;
-  if (strcmp(text, "erf") == 0) return GELU_ERF;
-  fail(c, true, "expected argument '%s' to be \"tanh\" or \"erf\", got \"%s\"", name, text);
-  return GELU_TANH;
+  if (strcmp(text, first) == 0) return 0;
+  if (strcmp(text, second) == 0) return 1;
+  fail(c, true, "expected argument '%s' to be \"%s\" or \"%s\", got \"%s\"", name, first, second, text);
+  return 0;
+}
+
+GeluApproximation arg_gelu(Call *c, size_t i, const char *name) {
+  return arg_one_of(c, i, name, "tanh", "erf") ? GELU_ERF : GELU_TANH;
 }
 
 Precision arg_precision(Call *c, size_t i, const char *name) {
-  if (c->failed) return PRECISION_FP32;
-  char text[16];
-  size_t length = 0;
-  if (napi_get_value_string_utf8(c->env, c->argv[i], text, sizeof text, &length) != napi_ok) {
-    char got[64];
-    describe(c->env, c->argv[i], got, sizeof got);
-    fail(c, false, "expected argument '%s' to be \"fp32\" or \"int8\", got %s", name, got);
-    return PRECISION_FP32;
-  }
-  if (strcmp(text, "fp32") == 0) return PRECISION_FP32;
-  if (strcmp(text, "int8") == 0) return PRECISION_INT8;
-  fail(c, true, "expected argument '%s' to be \"fp32\" or \"int8\", got \"%s\"", name, text);
-  return PRECISION_FP32;
+  return arg_one_of(c, i, name, "fp32", "int8") ? PRECISION_INT8 : PRECISION_FP32;
 }
 
 /* Every index[i] (i < n) must lie in [0, rows), except `skip` (the ignore index; pass a value outside int32

@@ -78,7 +78,9 @@ export class Linear extends Module {
   forward(x: Tensor): Tensor {
     if (this.inputMax) {
       const m = this.inputMax;
-      for (let i = 0; i < x.size; i++) m[i % this.inFeatures] = Math.max(m[i % this.inFeatures], Math.abs(x.data[i]));
+      for (let row = 0; row < x.size; row += this.inFeatures) {
+        for (let k = 0; k < this.inFeatures; k++) m[k] = Math.max(m[k], Math.abs(x.data[row + k]));
+      }
     }
     return linear(x, this.weight, this.bias, this.packedWeight);
   }
@@ -87,6 +89,8 @@ export class Linear extends Module {
 /** s_k = √(max|x_k| / max_j |w_jk|) (SmoothQuant, α = 0.5); 1 where either is 0 (nothing to balance). */
 function smoothing(inputMax: Float32Array, w: Float32Array | Float64Array, IN: number): Float32Array {
   const wMax = new Float64Array(IN);
-  for (let i = 0; i < w.length; i++) wMax[i % IN] = Math.max(wMax[i % IN], Math.abs(w[i]));
+  for (let row = 0; row < w.length; row += IN) {
+    for (let k = 0; k < IN; k++) wMax[k] = Math.max(wMax[k], Math.abs(w[row + k]));
+  }
   return Float32Array.from(inputMax, (x, k) => (x > 0 && wMax[k] > 0 ? Math.sqrt(x / wMax[k]) : 1));
 }

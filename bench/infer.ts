@@ -9,6 +9,7 @@
 //   adapterkit  BertModel.forward under engine.noGrad on the native backend, the model read with
 //               loadPretrained from the Hugging Face folder below and its Linear weights packed once as fp32
 //               GEMM panels (as AdapterKit.load does); engine.release() after each call
+//   adapterkit-bf16  the same packed as bf16 (precision "bf16": weights and activations rounded to bfloat16)
 //   adapterkit-int8  the same with the weights packed as int8 (AdapterKit.load's precision "int8"), calibrated on
 //               256 tokens of the 8x128 batch; packing and calibration count in its load time
 //   pytorch     bench/infer_torch.py: the same architecture as plain nn.Modules (Debian's python3-torch 1.13,
@@ -50,9 +51,9 @@ import { Rng } from "../src/rng.js";
 import { median } from "./stats.js";
 import { bertBaseConfig } from "./bert-base-config.js";
 
-type System = "adapterkit" | "adapterkit-int8" | "pytorch" | "ort-fp32" | "ort-int8";
-const SYSTEMS: readonly System[] = ["adapterkit", "adapterkit-int8", "pytorch", "ort-fp32", "ort-int8"];
-const LABEL: Record<System, string> = { adapterkit: "AK fp32", "adapterkit-int8": "AK int8", pytorch: "PyTorch", "ort-fp32": "ORT fp32", "ort-int8": "ORT int8" };
+type System = "adapterkit" | "adapterkit-int8" | "adapterkit-bf16" | "pytorch" | "ort-fp32" | "ort-int8";
+const SYSTEMS: readonly System[] = ["adapterkit", "adapterkit-int8", "adapterkit-bf16", "pytorch", "ort-fp32", "ort-int8"];
+const LABEL: Record<System, string> = { adapterkit: "AK fp32", "adapterkit-int8": "AK int8", "adapterkit-bf16": "AK bf16", pytorch: "PyTorch", "ort-fp32": "ORT fp32", "ort-int8": "ORT int8" };
 
 interface Shape {
   B: number;
@@ -186,13 +187,13 @@ async function prepare(): Promise<void> {
 /** Child "adapterkit" / "adapterkit-int8": load with loadPretrained, pack the weights as AdapterKit.load does
  *  (int8: calibrated on two rows of the 8x128 batch, as many tokens as the library's built-in sentences), then
  *  no-grad forwards of one batch. */
-async function childAdapterKit(system: "adapterkit" | "adapterkit-int8", spec: ChildSpec): Promise<CallResult> {
+async function childAdapterKit(system: "adapterkit" | "adapterkit-int8" | "adapterkit-bf16", spec: ChildSpec): Promise<CallResult> {
   const loadStart = hr();
   const backend = loadBackend("native");
   const engine = new Engine({ backend });
   const { model } = await loadPretrained(engine, spec.dir, { strict: true });
   for (const p of model.parameters()) p.requiresGrad = false;
-  const precision = system === "adapterkit-int8" ? "int8" : "fp32";
+  const precision = system === "adapterkit-int8" ? "int8" : system === "adapterkit-bf16" ? "bf16" : "fp32";
   const calibration = readBatch({ ...spec, B: 8, T: 128 });
   const calibrationInput: EncoderInput = { ids: Int32Array.from(calibration.ids.slice(0, 2 * 128)), batchSize: 2, seqLength: 128 };
   model.packWeights(precision, precision === "int8" ? calibrationInput : null);
@@ -223,7 +224,7 @@ async function childAdapterKit(system: "adapterkit" | "adapterkit-int8", spec: C
   }
   return {
     system, B: spec.B, T: spec.T, callSeconds, loadSeconds, firstCallSeconds, maxRssMiB: maxRssMiB(), rssMiB: rssMiB(), cpuSeconds: cpuSeconds(),
-    version: `AdapterKit ${backend.name} backend, weights packed as ${model.packedAs}${precision === "int8" ? ` (${backend.int8Kernel()})` : ` (GEMM ${loadNativeGemm().builtinName})`}`,
+    version: `AdapterKit ${backend.name} backend, weights packed as ${model.packedAs}${precision === "fp32" ? ` (GEMM ${loadNativeGemm().builtinName})` : ` (${backend.linearKernel(precision)})`}`,
   };
 }
 
@@ -476,14 +477,14 @@ function printTables(o: Options, systems: System[], get: Lookup): void {
   const counts = o.shapes.map((shape) => `${shapeKey(shape)} ${get(systems[0], shape).reduce((n, r) => n + r.callSeconds.length, 0)}`).join(", ");
 
   console.log(`\nmedian ms per call (one forward of B x T tokens), over all timed calls of ${o.rounds} round(s) (${counts} calls per system);`);
-  console.log(`AK/x = x's ms / AdapterKit fp32's ms = AdapterKit's speed relative to x (> 1: AdapterKit faster); AK8: AdapterKit int8's`);
-  console.log(`${"shape".padEnd(7)}${systems.map((s) => cell(LABEL[s], 11)).join("")}${cell("AK/ORT fp32", 13)}${cell("AK8/ORT int8", 14)}${cell("AK/PyTorch", 12)}${cell("AK8/AK", 9)}${cell("AK tok/s", 10)}`);
+  console.log(`AK/x = x's ms / AdapterKit fp32's ms = AdapterKit's speed relative to x (> 1: AdapterKit faster); AK8: AdapterKit int8's, AK16: bf16's`);
+  console.log(`${"shape".padEnd(7)}${systems.map((s) => cell(LABEL[s], 11)).join("")}${cell("AK/ORT fp32", 13)}${cell("AK8/ORT int8", 14)}${cell("AK/PyTorch", 12)}${cell("AK8/AK", 9)}${cell("AK16/AK", 9)}${cell("AK tok/s", 10)}`);
   for (const shape of o.shapes) {
     const ms = (s: System): number => (systems.includes(s) ? callMs(s, shape) : NaN);
     const ak = ms("adapterkit");
     const ak8 = ms("adapterkit-int8");
     console.log(`${shapeKey(shape).padEnd(7)}${systems.map((s) => cell(f1(ms(s)), 11)).join("")}${cell(ratio(ms("ort-fp32") / ak), 13)}${cell(ratio(ms("ort-int8") / ak8), 14)}`
-      + `${cell(ratio(ms("pytorch") / ak), 12)}${cell(ratio(ak / ak8), 9)}${cell(Number.isFinite(ak) ? ((shape.B * shape.T) / ak * 1e3).toFixed(0) : "-", 10)}`);
+      + `${cell(ratio(ms("pytorch") / ak), 12)}${cell(ratio(ak / ak8), 9)}${cell(ratio(ak / ms("adapterkit-bf16")), 9)}${cell(Number.isFinite(ak) ? ((shape.B * shape.T) / ak * 1e3).toFixed(0) : "-", 10)}`);
   }
 
   console.log(`\nspread: the slowest round's median / the fastest round's median - 1, per system (how much the machine drifted)`);
@@ -564,7 +565,7 @@ function readOutput(system: System, shape: Shape, H: number): Float32Array | nul
 function printChecks(o: Options, systems: System[]): void {
   const H = BERT_BASE.hidden_size;
   const pairs: [System, System][] = [
-    ["adapterkit", "pytorch"], ["adapterkit", "ort-fp32"], ["ort-fp32", "pytorch"], ["adapterkit-int8", "adapterkit"], ["adapterkit-int8", "pytorch"], ["ort-int8", "ort-fp32"], ["ort-int8", "pytorch"],
+    ["adapterkit", "pytorch"], ["adapterkit", "ort-fp32"], ["ort-fp32", "pytorch"], ["adapterkit-int8", "adapterkit"], ["adapterkit-bf16", "adapterkit"], ["adapterkit-int8", "pytorch"], ["ort-int8", "ort-fp32"], ["ort-int8", "pytorch"],
   ];
   const rows = pairs.filter(([a, b]) => systems.includes(a) && systems.includes(b)).map(([a, b]) => ({
     label: `${LABEL[a]} vs ${LABEL[b]}`,
@@ -596,7 +597,7 @@ async function main(): Promise<void> {
     if (role === "prepare") return prepare();
     const spec = JSON.parse(specJson) as ChildSpec;
     let result: CallResult;
-    if (role === "adapterkit" || role === "adapterkit-int8") result = await childAdapterKit(role, spec);
+    if (role === "adapterkit" || role === "adapterkit-int8" || role === "adapterkit-bf16") result = await childAdapterKit(role, spec);
     else if (role === "ort-fp32" || role === "ort-int8") result = await childOrt(role, spec);
     else throw new Error(`bench:infer: unknown child role "${role}"`);
     console.log(`RESULT ${JSON.stringify(result)}`);

@@ -195,29 +195,36 @@ bool arg_bool(Call *c, size_t i, const char *name) {
   return value;
 }
 
-/* One of two strings: 0 for `first` (also after a failure), 1 for `second`. */
-static int arg_one_of(Call *c, size_t i, const char *name, const char *first, const char *second) {
+/* One of `count` strings: its index (0 also after a failure). */
+static int arg_one_of(Call *c, size_t i, const char *name, const char *const *choices, int count) {
   if (c->failed) return 0;
-  char text[16];
+  char expected[96] = "", text[16];
+  for (int k = 0; k < count; k++) {
+    const size_t used = strlen(expected);
+    snprintf(expected + used, sizeof expected - used, "%s\"%s\"", k == 0 ? "" : k == count - 1 ? " or " : ", ", choices[k]);
+  }
   size_t length = 0;
   if (napi_get_value_string_utf8(c->env, c->argv[i], text, sizeof text, &length) != napi_ok) {
     char got[64];
     describe(c->env, c->argv[i], got, sizeof got);
-    fail(c, false, "expected argument '%s' to be \"%s\" or \"%s\", got %s", name, first, second, got);
+    fail(c, false, "expected argument '%s' to be %s, got %s", name, expected, got);
     return 0;
   }
-  if (strcmp(text, first) == 0) return 0;
-  if (strcmp(text, second) == 0) return 1;
-  fail(c, true, "expected argument '%s' to be \"%s\" or \"%s\", got \"%s\"", name, first, second, text);
+  for (int k = 0; k < count; k++) {
+    if (strcmp(text, choices[k]) == 0) return k;
+  }
+  fail(c, true, "expected argument '%s' to be %s, got \"%s\"", name, expected, text);
   return 0;
 }
 
 GeluApproximation arg_gelu(Call *c, size_t i, const char *name) {
-  return arg_one_of(c, i, name, "tanh", "erf") ? GELU_ERF : GELU_TANH;
+  static const char *const choices[] = {"tanh", "erf"};
+  return arg_one_of(c, i, name, choices, 2) ? GELU_ERF : GELU_TANH;
 }
 
 Precision arg_precision(Call *c, size_t i, const char *name) {
-  return arg_one_of(c, i, name, "fp32", "int8") ? PRECISION_INT8 : PRECISION_FP32;
+  static const char *const choices[] = {"fp32", "int8", "bf16"}; /* in Precision's order */
+  return (Precision)arg_one_of(c, i, name, choices, 3);
 }
 
 /* Every index[i] (i < n) must lie in [0, rows), except `skip` (the ignore index; pass a value outside int32

@@ -53,7 +53,7 @@ int64_t arg_dim(Call *c, size_t i, const char *name);
 /* An element count, offset or stride: a non-negative safe integer. */
 int64_t arg_offset(Call *c, size_t i, const char *name);
 bool arg_bool(Call *c, size_t i, const char *name);
-/* "fp32" or "int8". */
+/* "fp32", "int8" or "bf16". */
 Precision arg_precision(Call *c, size_t i, const char *name);
 /* "tanh" or "erf". */
 GeluApproximation arg_gelu(Call *c, size_t i, const char *name);

@@ -77,11 +77,22 @@ static napi_value js_gemm_builtin_name(napi_env env, napi_callback_info info) {
 
 /* ---- frozen Linear weights, packed once ------------------------------------------------------------------- */
 
-/* int8 only where qgemm.c runs (Backend.int8Kernel says whether): a RangeError otherwise */
+/* What runs linearPacked at a precision here: fp32 the built-in GEMM's kernel, int8 and bf16 qgemm.c's where
+ * this CPU has them; NULL where it does not. */
+static const char *precision_kernel(Precision precision) {
+  switch (precision) {
+    case PRECISION_INT8: return qgemm_available() ? "avx512-vnni" : NULL;
+    case PRECISION_BF16: return qgemm_bf16_available() ? "avx512-bf16" : NULL;
+    default: return gemm_kernel_name();
+  }
+}
+
+/* a precision this CPU runs (linearKernel says which): a RangeError otherwise */
 static Precision arg_linear_precision(Call *c, size_t i) {
+  static const char *const names[] = {"fp32", "int8", "bf16"};
   const Precision precision = arg_precision(c, i, "precision");
-  if (!c->failed && precision == PRECISION_INT8 && !qgemm_available()) {
-    fail(c, true, "expected argument 'precision' to be \"fp32\" on this CPU, got \"int8\" (no AVX-512 VNNI int8 kernel; see int8Kernel())");
+  if (!c->failed && !precision_kernel(precision)) {
+    fail(c, true, "expected argument 'precision' to be one this CPU runs, got \"%s\" (no kernel for it here; see linearKernel())", names[precision]);
   }
   return precision;
 }
@@ -109,7 +120,7 @@ static napi_value js_pack_linear(napi_env env, napi_callback_info info) {
   const float *weight = arg_f32(&c, 1, "weight", (double)N * K, "N*K");
   const float *channel_scale = arg_f32_or_null(&c, 2, "channelScale", (double)K, "K");
   if (!c.failed && channel_scale && precision != PRECISION_INT8) {
-    fail(&c, true, "expected argument 'channelScale' to be null for fp32, got a Float32Array");
+    fail(&c, true, "expected argument 'channelScale' to be null but for int8, got a Float32Array");
   }
   if (c.failed) return NULL;
   if (!pack_linear(dst, weight, channel_scale, N, K, precision)) {
@@ -183,13 +194,17 @@ static napi_value js_allocate(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* int8Kernel() -> "avx512-vnni", or null where this CPU has no int8 kernel */
-static napi_value js_int8_kernel(napi_env env, napi_callback_info info) {
+/* linearKernel(precision) -> what runs linearPacked at that precision ("avx512-vnni", "avx512-bf16", the fp32
+ * GEMM's microkernel), or null where this CPU has none */
+static napi_value js_linear_kernel(napi_env env, napi_callback_info info) {
   Call c;
-  if (!call_init(&c, env, info, "int8Kernel", 0)) return NULL;
+  if (!call_init(&c, env, info, "linearKernel", 1)) return NULL;
+  const Precision precision = arg_precision(&c, 0, "precision");
+  if (c.failed) return NULL;
+  const char *kernel = precision_kernel(precision);
   napi_value result;
-  if (!qgemm_available()) return napi_get_null(env, &result) == napi_ok ? result : NULL;
-  if (napi_create_string_utf8(env, "avx512-vnni", NAPI_AUTO_LENGTH, &result) != napi_ok) return NULL;
+  if (!kernel) return napi_get_null(env, &result) == napi_ok ? result : NULL;
+  if (napi_create_string_utf8(env, kernel, NAPI_AUTO_LENGTH, &result) != napi_ok) return NULL;
   return result;
 }
 
@@ -721,7 +736,7 @@ NAPI_MODULE_INIT() {
       METHOD("packedLinearBytes", js_packed_linear_bytes),
       METHOD("packLinear", js_pack_linear),
       METHOD("linearPacked", js_linear_packed),
-      METHOD("int8Kernel", js_int8_kernel),
+      METHOD("linearKernel", js_linear_kernel),
       METHOD("allocate", js_allocate),
       METHOD("addForward", js_add_forward),
       METHOD("addBackward", js_add_backward),

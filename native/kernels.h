@@ -37,8 +37,9 @@ void bias_add_backward(float *d_bias, const float *d_out, int64_t N, int64_t C);
 /* Frozen Linear weights w (N,K), packed once for inference (pack_linear, packed_linear_bytes bytes) and
  * multiplied by linear_packed: out (M,N) = x (M,K) · wᵀ (+ bias, or NULL: the same sums as bias_add_forward after). fp32: the built-in GEMM's panels (gemm.h), bit for
  * bit its products (channel_scale NULL); int8: qgemm.h, channel_scale its s_k or NULL (only where
- * qgemm_available). false: out of memory. */
-typedef enum { PRECISION_FP32 = 0, PRECISION_INT8 = 1 } Precision;
+ * qgemm_available); bf16: qgemm.h's bf16, channel_scale NULL (only where qgemm_bf16_available). false: out of
+ * memory. */
+typedef enum { PRECISION_FP32 = 0, PRECISION_INT8 = 1, PRECISION_BF16 = 2 } Precision;
 int64_t packed_linear_bytes(int64_t N, int64_t K, Precision precision);
 bool pack_linear(uint8_t *dst, const float *w, const float *channel_scale, int64_t N, int64_t K, Precision precision);
 bool linear_packed(float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M, int64_t N, int64_t K,

@@ -61,11 +61,16 @@ void matmul_builtin(float *out, const float *a, const float *b,
 }
 
 int64_t packed_linear_bytes(int64_t N, int64_t K, Precision precision) {
-  return precision == PRECISION_INT8 ? qgemm_packed_bytes(N, K) : gemm_packed_b_floats(N, K) * (int64_t)sizeof(float);
+  switch (precision) {
+    case PRECISION_INT8: return qgemm_packed_bytes(N, K);
+    case PRECISION_BF16: return qgemm_bf16_packed_bytes(N, K);
+    default: return gemm_packed_b_floats(N, K) * (int64_t)sizeof(float);
+  }
 }
 
 bool pack_linear(uint8_t *dst, const float *w, const float *channel_scale, int64_t N, int64_t K, Precision precision) {
   if (precision == PRECISION_INT8) return qgemm_pack(dst, w, channel_scale, N, K);
+  if (precision == PRECISION_BF16) return qgemm_bf16_pack(dst, w, N, K);
   gemm_pack_b((float *)dst, w, N, K);
   return true;
 }
@@ -73,6 +78,7 @@ bool pack_linear(uint8_t *dst, const float *w, const float *channel_scale, int64
 bool linear_packed(float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M, int64_t N, int64_t K,
                    Precision precision) {
   if (precision == PRECISION_INT8) return qgemm_linear(out, x, packed, bias, M, N, K);
+  if (precision == PRECISION_BF16) return qgemm_bf16_linear(out, x, packed, bias, M, N, K);
   gemm_sgemm_packed(M, N, K, x, K, (const float *)packed, 0.0f, out, N);
   if (bias) bias_add_forward(out, bias, M, N);
   return true;

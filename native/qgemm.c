@@ -1,5 +1,6 @@
-/* The int8 GEMM of frozen Linear weights (contract in qgemm.h): --precision int8 for inference.
+/* The int8 and bf16 GEMMs of frozen Linear weights (contract in qgemm.h): --precision int8 / bf16 for inference.
  *
+ * int8.
  * A weight w (N,K) is packed once with a per-input-channel factor s_k (SmoothQuant's migration: s_k > 1 moves
  * an activation channel's large range into the weight; all 1 without calibration): w'_jk = w_jk * s_k is
  * quantized per output channel, symmetric:
@@ -21,6 +22,13 @@
  * x's rows are packed per call the same way: [m_pad / QMR][k4 / 4][QMR][4] unsigned bytes.
  * The microkernel holds a QMR x QNR tile of int32 sums in 24 zmm registers over all of K (int32 sums are exact
  * in any order, so there is no K blocking to match).
+ *
+ * bf16. w is rounded once to bfloat16 (round to nearest even, as vcvtneps2bf16), x's rows at each call; the
+ * products are exact in fp32 and vdpbf16ps adds each pair into an fp32 lane, k odd before k even:
+ *   acc = 0;  for each pair (k, k+1):  acc += x[k+1] w[k+1];  acc += x[k] w[k]   (each += rounded to fp32)
+ *   out_ij = acc (+ bias_j)
+ * with denormal inputs and results flushed to zero. Packed weight (qgemm_bf16_packed_bytes), k2 = K rounded up
+ * to 2: uint16 q[n_pad / QNR][k2 / 2][QNR][2], the same 4-byte groups as int8's (2 k instead of 4).
  */
 #include "qgemm.h"
 
@@ -65,6 +73,8 @@ int64_t qgemm_packed_bytes(int64_t N, int64_t K) {
   const int64_t n_pad = round_up(N, QNR);
   return n_pad * 8 + round_up(K, 16) * 4 + n_pad * round_up(K, 4);
 }
+
+int64_t qgemm_bf16_packed_bytes(int64_t N, int64_t K) { return round_up(N, QNR) * round_up(K, 2) * 2; }
 
 #if defined(__x86_64__)
 
@@ -228,56 +238,175 @@ static uint8_t *x_packing_buffer(size_t bytes) {
   return x_buffer;
 }
 
-bool qgemm_linear(float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M, int64_t N, int64_t K) {
+/* ---- bf16 ---------------------------------------------------------------------------------------------- */
+
+bool qgemm_bf16_available(void) {
+  __builtin_cpu_init();
+  return strcmp(gemm_kernel_name(), "avx512") == 0 && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512bf16");
+}
+
+#define B_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
+
+/* v (K floats) -> K bfloat16, round to nearest even, zero-padded to a whole pair */
+B_TARGET static void to_bf16(uint16_t *q, const float *v, int64_t K) {
+  for (int64_t k = 0; k < K; k += 16) {
+    const __mmask16 m = KMASK(K, k);
+    const __m256bh h = _mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(m, v + k));
+    _mm256_mask_storeu_epi16(q + k, m, (__m256i)h);
+  }
+  if (K % 2) q[K] = 0;
+}
+
+B_TARGET bool qgemm_bf16_pack(uint8_t *dst, const float *w, int64_t N, int64_t K) {
+  const int64_t k2 = round_up(K, 2);
+  const int threads = gemm_threads();
+  uint16_t *rows = malloc((size_t)threads * (size_t)k2 * sizeof(uint16_t));
+  if (!rows) return false;
+  memset(dst, 0, (size_t)qgemm_bf16_packed_bytes(N, K));
+#pragma omp parallel num_threads(threads)
+  {
+    uint16_t *row = rows + (size_t)omp_get_thread_num() * (size_t)k2;
+#pragma omp for schedule(static)
+    for (int64_t j = 0; j < N; j++) {
+      to_bf16(row, w + j * K, K);
+      interleave(dst + (j / QNR) * QNR * k2 * 2, QNR, (const uint8_t *)row, j % QNR, k2 * 2);
+    }
+  }
+  free(rows);
+  return true;
+}
+
+/* row i of the tile: c_i0, c_i1, c_i2 += a's pair of row i times each column's pair */
+#define BF16_ROW(i)                                           \
+  do {                                                        \
+    int32_t a2;                                               \
+    memcpy(&a2, a + 4 * (i), 4);                              \
+    const __m512bh a_i = (__m512bh)_mm512_set1_epi32(a2);     \
+    c##i##0 = _mm512_dpbf16_ps(c##i##0, a_i, b0);             \
+    c##i##1 = _mm512_dpbf16_ps(c##i##1, a_i, b1);             \
+    c##i##2 = _mm512_dpbf16_ps(c##i##2, a_i, b2);             \
+  } while (0)
+
+/* tile (QMR, QNR) = a_sliver · b_sliver over `groups` pairs of k, fp32 sums (named accumulators, as VNNI's) */
+B_TARGET static void microkernel_bf16(int64_t groups, const uint8_t *a, const uint8_t *b, float *tile) {
+  __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
+  __m512 c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
+  __m512 c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
+  __m512 c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00;
+  for (int64_t g = 0; g < groups; g++) {
+    const __m512bh b0 = (__m512bh)_mm512_loadu_si512(b), b1 = (__m512bh)_mm512_loadu_si512(b + 64);
+    const __m512bh b2 = (__m512bh)_mm512_loadu_si512(b + 128);
+    BF16_ROW(0);
+    BF16_ROW(1);
+    BF16_ROW(2);
+    BF16_ROW(3);
+    BF16_ROW(4);
+    BF16_ROW(5);
+    BF16_ROW(6);
+    BF16_ROW(7);
+    a += 4 * QMR;
+    b += 4 * QNR;
+  }
+  const __m512 acc[QMR][3] = {{c00, c01, c02}, {c10, c11, c12}, {c20, c21, c22}, {c30, c31, c32},
+                              {c40, c41, c42}, {c50, c51, c52}, {c60, c61, c62}, {c70, c71, c72}};
+  for (int i = 0; i < QMR; i++) {
+    for (int v = 0; v < 3; v++) _mm512_storeu_ps(tile + i * QNR + 16 * v, acc[i][v]);
+  }
+}
+
+/* out rows [i0, i0 + h), columns [j0, j0 + w) = tile (+ bias_j) */
+B_TARGET static void store_bf16_tile(float *out, int64_t ldo, const float *tile, int64_t h, int64_t w, const float *bias) {
+  for (int64_t i = 0; i < h; i++) {
+    for (int64_t j = 0; j < w; j += 16) {
+      const __mmask16 m = KMASK(w, j);
+      __m512 y = _mm512_loadu_ps(tile + i * QNR + j);
+      if (bias) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, bias + j));
+      _mm512_mask_storeu_ps(out + i * ldo + j, m, y);
+    }
+  }
+}
+
+/* The call's loop nest, either format: x's rows converted (int8: quantized; bf16: rounded) into 4-byte groups
+ * of packed slivers, then every (row sliver, column sliver) tile through the format's microkernel and store. */
+static bool lowp_linear(bool bf16, float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M,
+                        int64_t N, int64_t K) {
   if (M <= 0 || N <= 0) return true;
-  const int64_t m_pad = round_up(M, QMR), k4 = round_up(K, 4);
-  const Packed p = packed_parts(packed, N, K);
+  const int64_t m_pad = round_up(M, QMR);
+  const int64_t row_bytes = bf16 ? round_up(K, 2) * 2 : round_up(K, 4); /* a packed row: groups of 4 bytes */
+  const Packed p = bf16 ? (Packed){NULL, NULL, NULL, (uint8_t *)packed} : packed_parts(packed, N, K);
   const int threads = omp_in_parallel() || (double)M * N * K < QGEMM_MIN_THREAD_WORK ? 1 : gemm_threads();
-  /* per thread a row of K bytes to quantize into; then the packed rows, their scales and zero points */
-  const size_t rows_at = (size_t)threads * (size_t)k4, scales_at = rows_at + (size_t)(m_pad * k4);
+  /* per thread a row to convert into; then the packed rows, their scales and zero points (int8) */
+  const size_t rows_at = (size_t)threads * (size_t)row_bytes, scales_at = rows_at + (size_t)(m_pad * row_bytes);
   uint8_t *buffer = x_packing_buffer(scales_at + (size_t)m_pad * (sizeof(float) + sizeof(int32_t)));
   if (!buffer) return false;
   uint8_t *xq = buffer + rows_at;
   float *x_scale = (float *)(buffer + scales_at);
   int32_t *x_zp = (int32_t *)(x_scale + m_pad);
   const int64_t row_slivers = m_pad / QMR, col_slivers = round_up(N, QNR) / QNR;
-  const int64_t block_slivers = QROW_BLOCK_BYTES / (QMR * k4) > 0 ? QROW_BLOCK_BYTES / (QMR * k4) : 1;
+  const int64_t block_slivers = QROW_BLOCK_BYTES / (QMR * row_bytes) > 0 ? QROW_BLOCK_BYTES / (QMR * row_bytes) : 1;
 #pragma omp parallel num_threads(threads)
   {
-    uint8_t *row = buffer + (size_t)omp_get_thread_num() * (size_t)k4;
+    uint8_t *row = buffer + (size_t)omp_get_thread_num() * (size_t)row_bytes;
 #pragma omp for schedule(static)
     for (int64_t i = 0; i < m_pad; i++) {
-      uint8_t *sliver = xq + (i / QMR) * QMR * k4;
+      uint8_t *sliver = xq + (i / QMR) * QMR * row_bytes;
       if (i < M) {
-        quantize_asymmetric(row, x_scale + i, x_zp + i, x + i * K, p.inv_s, K);
-        interleave(sliver, QMR, row, i % QMR, K);
+        if (bf16) to_bf16((uint16_t *)row, x + i * K, K);
+        else quantize_asymmetric(row, x_scale + i, x_zp + i, x + i * K, p.inv_s, K);
+        interleave(sliver, QMR, row, i % QMR, bf16 ? row_bytes : K);
       } else { /* padding rows: zeros, never stored */
-        for (int64_t g = 0; g < k4 / 4; g++) memset(sliver + (g * QMR + i % QMR) * 4, 0, 4);
+        for (int64_t g = 0; g < row_bytes / 4; g++) memset(sliver + (g * QMR + i % QMR) * 4, 0, 4);
         x_scale[i] = 0.0f;
         x_zp[i] = 0;
       }
     }
-    /* (the omp for ends in a barrier: every row is packed) tiles column-sliver major, so each thread keeps a
-     * few weight slivers and streams x's rows past them */
-    /* row blocks of block_slivers slivers (x's block stays in L2), each walked column sliver by column sliver */
+    /* (the omp for ends in a barrier: every row is packed) row blocks of block_slivers slivers, each walked
+     * column sliver by column sliver: x's block stays in L2 while a thread's weight slivers stream past it */
 #pragma omp for schedule(static)
     for (int64_t t = 0; t < row_slivers * col_slivers; t++) {
       const int64_t rb = t / (block_slivers * col_slivers), in_block = t % (block_slivers * col_slivers);
       const int64_t height = row_slivers - rb * block_slivers < block_slivers ? row_slivers - rb * block_slivers : block_slivers;
       const int64_t sl = in_block / height, r = rb * block_slivers + in_block % height;
-      const int64_t i0 = r * QMR, j0 = sl * QNR;
-      int32_t tile[QMR * QNR] __attribute__((aligned(64)));
-      microkernel_vnni(k4 / 4, xq + r * QMR * k4, p.q + sl * QNR * k4, tile);
-      dequantize(out + i0 * N + j0, N, tile, M - i0 < QMR ? M - i0 : QMR, N - j0 < QNR ? N - j0 : QNR,
-                 x_scale + i0, x_zp + i0, p.scale + j0, p.colsum + j0, bias ? bias + j0 : NULL);
+      const int64_t i0 = r * QMR, j0 = sl * QNR, h = M - i0 < QMR ? M - i0 : QMR, w = N - j0 < QNR ? N - j0 : QNR;
+      const uint8_t *a = xq + r * QMR * row_bytes, *b = p.q + sl * QNR * row_bytes;
+      if (bf16) {
+        float tile[QMR * QNR] __attribute__((aligned(64)));
+        microkernel_bf16(row_bytes / 4, a, b, tile);
+        store_bf16_tile(out + i0 * N + j0, N, tile, h, w, bias ? bias + j0 : NULL);
+      } else {
+        int32_t tile[QMR * QNR] __attribute__((aligned(64)));
+        microkernel_vnni(row_bytes / 4, a, b, tile);
+        dequantize(out + i0 * N + j0, N, tile, h, w, x_scale + i0, x_zp + i0, p.scale + j0, p.colsum + j0,
+                   bias ? bias + j0 : NULL);
+      }
     }
   }
   return true;
 }
 
-#else /* not x86-64: no int8 path; callers check qgemm_available first */
+bool qgemm_linear(float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M, int64_t N, int64_t K) {
+  return lowp_linear(false, out, x, packed, bias, M, N, K);
+}
+
+bool qgemm_bf16_linear(float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M, int64_t N,
+                       int64_t K) {
+  return lowp_linear(true, out, x, packed, bias, M, N, K);
+}
+
+#else /* not x86-64: no int8 or bf16 path; callers check qgemm_available / qgemm_bf16_available first */
 
 bool qgemm_available(void) { return false; }
+bool qgemm_bf16_available(void) { return false; }
+bool qgemm_bf16_pack(uint8_t *dst, const float *w, int64_t N, int64_t K) {
+  (void)dst, (void)w, (void)N, (void)K;
+  return false;
+}
+bool qgemm_bf16_linear(float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M, int64_t N,
+                       int64_t K) {
+  (void)out, (void)x, (void)packed, (void)bias, (void)M, (void)N, (void)K;
+  return false;
+}
 bool qgemm_pack(uint8_t *dst, const float *w, const float *s, int64_t N, int64_t K) {
   (void)dst, (void)w, (void)s, (void)N, (void)K;
   return false;

@@ -1,4 +1,4 @@
-/* The int8 GEMM of frozen Linear weights (qgemm.c): y = x · wᵀ with w (N,K) quantized once per output channel
+/* The int8 (and bf16, below) GEMM of frozen Linear weights (qgemm.c): y = x · wᵀ with w (N,K) quantized once per output channel
  * (after a per-input-channel smoothing factor) and x's rows quantized per call, int32 dot products on AVX-512
  * VNNI. Row-major, contiguous.
  */
@@ -21,5 +21,14 @@ bool qgemm_pack(uint8_t *dst, const float *w, const float *s, int64_t N, int64_t
 
 /* out (M,N) = x (M,K) · wᵀ (+ bias (N), or NULL) in int8, from qgemm_pack's buffer; false when out of memory. */
 bool qgemm_linear(float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M, int64_t N, int64_t K);
+
+/* bf16 (see qgemm.c): whether this CPU runs it (AVX-512 BF16 and the avx512 GEMM kernel), the bytes of a packed
+ * weight, packing w (N,K) rounded to bfloat16, and out (M,N) = x · wᵀ (+ bias) with x rounded to bfloat16 and
+ * fp32 sums; false when out of memory. */
+bool qgemm_bf16_available(void);
+int64_t qgemm_bf16_packed_bytes(int64_t N, int64_t K);
+bool qgemm_bf16_pack(uint8_t *dst, const float *w, int64_t N, int64_t K);
+bool qgemm_bf16_linear(float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M, int64_t N,
+                       int64_t K);
 
 #endif

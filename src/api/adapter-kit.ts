@@ -43,8 +43,9 @@ export interface LoadOptions {
   /**
    * How the frozen base's Linear weights are packed, once, at load: "fp32" (default: the GEMM's own panels, the
    * same products without re-packing each weight at every call) or "int8" (per output channel, activations
-   * quantized per row at run time; for inference only: train refuses it). Where the CPU has no int8 kernel
-   * (AVX-512 VNNI) the kit runs fp32 and says so through log.
+   * quantized per row at run time) or "bf16" (weights and activations rounded to bfloat16, fp32 sums); int8 and
+   * bf16 are for inference only: train refuses them. Where the CPU has no kernel for them (AVX-512 VNNI, AVX-512
+   * BF16) the kit runs fp32 and says so through log.
    */
   precision?: LinearPrecision;
   /** int8: texts the fp32 base runs once at load to calibrate the activation ranges (default: 16 built-in English sentences). */
@@ -77,12 +78,13 @@ export interface EvaluateSummary {
   predictions: Prediction[];
 }
 
-const PRECISIONS: readonly LinearPrecision[] = ["fp32", "int8"];
+const PRECISIONS: readonly LinearPrecision[] = ["fp32", "int8", "bf16"];
 
 /** int8 where the backend has an int8 kernel; else fp32, said in one line. */
 function runnablePrecision(asked: LinearPrecision, backend: Backend, log: (line: string) => void): LinearPrecision {
-  if (asked !== "int8" || backend.int8Kernel() !== null) return asked;
-  log(`adapterkit: precision int8 needs AVX-512 VNNI (and the GEMM's avx512 kernel), which this CPU or ADAPTERKIT_GEMM_KERNEL rules out; running fp32 instead`);
+  if (asked === "fp32" || backend.linearKernel(asked) !== null) return asked;
+  const needs = asked === "int8" ? "AVX-512 VNNI" : "AVX-512 BF16";
+  log(`adapterkit: precision ${asked} needs ${needs} (and the GEMM's avx512 kernel), which this CPU or ADAPTERKIT_GEMM_KERNEL rules out; running fp32 instead`);
   return "fp32";
 }
 
@@ -120,7 +122,7 @@ export class AdapterKit {
   static async load(modelDir: string, options: LoadOptions = {}): Promise<AdapterKit> {
     const log = options.log ?? stderr;
     const asked = options.precision ?? "fp32";
-    if (!PRECISIONS.includes(asked)) throw new ConfigError(`load: expected precision ${PRECISIONS.join(" or ")}, got ${JSON.stringify(asked)}`);
+    if (!PRECISIONS.includes(asked)) throw new ConfigError(`load: expected precision ${PRECISIONS.join(", ")}, got ${JSON.stringify(asked)}`);
     const backend = loadBackend(options.backend ?? "auto", log);
     const precision = runnablePrecision(asked, backend, log);
     const engine = new Engine({ backend });
@@ -130,7 +132,7 @@ export class AdapterKit {
     const calibration = precision === "int8" ? calibrationInput(tokenizer, options.calibration) : null;
     const packedBytes = pretrained.model.packWeights(precision, calibration);
     const c = pretrained.config;
-    const how = precision === "int8" ? `int8 (${backend.int8Kernel()})` : "fp32";
+    const how = precision === "fp32" ? "fp32" : `${precision} (${backend.linearKernel(precision)})`;
     log(
       `model ${modelDir}: ${c.modelType}, ${c.numLayers} layers, hidden ${c.hiddenSize}, ${c.numHeads} heads (${pretrained.format}); kernels: ${backend.name}; Linear weights packed once as ${how}, ${(packedBytes / 2 ** 20).toFixed(0)} MiB`,
     );
@@ -148,14 +150,15 @@ export class AdapterKit {
     return this.base.config;
   }
 
-  /** How the base's Linear weights run: "fp32" or "int8" (see LoadOptions.precision). */
+  /** How the base's Linear weights run: "fp32", "int8" or "bf16" (see LoadOptions.precision). */
   get precision(): LinearPrecision {
     return this.base.packedAs ?? "fp32";
   }
 
-  /** Training reads the base's fp32 weights; an int8 base is for inference only. */
+  /** Training reads the base's fp32 weights; an int8 or bf16 base is for inference only. */
   private checkTrainable(what: string): void {
-    if (this.precision === "int8") throw new ConfigError(`${what}: the base model is loaded in int8, which is for inference only; hint: load it with precision "fp32" to train`);
+    if (this.precision !== "fp32")
+      throw new ConfigError(`${what}: the base model is loaded in ${this.precision}, which is for inference only; hint: load it with precision "fp32" to train`);
   }
 
   /**

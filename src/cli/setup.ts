@@ -21,11 +21,11 @@ export function integer(name: string): (value: string) => number {
 
 /** --precision: how the base's Linear weights run for inference (AdapterKit's LoadOptions.precision). */
 export function precision(value: string): LinearPrecision {
-  if (value !== "fp32" && value !== "int8") throw new Error(`--precision: expected fp32 or int8, got "${value}"`);
+  if (value !== "fp32" && value !== "int8" && value !== "bf16") throw new Error(`--precision: expected fp32, int8 or bf16, got "${value}"`);
   return value;
 }
 
-export const PRECISION_HELP = "fp32, or int8 (weights per channel, activations per row, AVX-512 VNNI; inference only)";
+export const PRECISION_HELP = "fp32, int8 (weights per channel, activations per row, AVX-512 VNNI) or bf16 (AVX-512 BF16); int8 and bf16 for inference only";
 
 export function number(name: string): (value: string) => number {
   return (value) => {

@@ -16,8 +16,8 @@ export type FloatArray = Float32Array | Float64Array;
 
 export type GeluApproximation = "tanh" | "erf";
 
-/** How a frozen Linear weight is packed for inference: float32 GEMM panels, or int8 per output channel. */
-export type LinearPrecision = "fp32" | "int8";
+/** How a frozen Linear weight is packed for inference: float32 GEMM panels, int8 per output channel, or bfloat16. */
+export type LinearPrecision = "fp32" | "int8" | "bf16";
 
 export interface Backend {
   /** "ref" (pure TypeScript) or "native" (N-API addon over OpenBLAS). */
@@ -51,16 +51,19 @@ export interface Backend {
   //         quantized per output channel, symmetric; each call quantizes x[i,k]/s[k] per row, asymmetric
   //         (unsigned with a zero point), multiplies in exact integer sums and rescales to float;
   //         native/qgemm.c's top comment has the maths, ref/linear-packed.ts is the definition
+  //   bf16  w rounded once to bfloat16 (round to nearest even), x's rows at each call, exact products summed in
+  //         fp32 pair by pair as vdpbf16ps does (the same places, ref/linear-packed.ts)
   /** Zero-filled memory for a large buffer that lives long (a packed weight); native maps it on huge pages. */
   allocate(bytes: number): ArrayBuffer;
-  /** Bytes packLinear writes; int8 throws where int8Kernel() is null. */
+  /** Bytes packLinear writes; a precision whose linearKernel() is null throws. */
   packedLinearBytes(N: number, K: number, precision: LinearPrecision): number;
   /** dst (packedLinearBytes, byteOffset a multiple of 4) = weight (N,K) packed; channelScale (K) int8 only. */
   packLinear(dst: Uint8Array, weight: Float32Array, channelScale: Float32Array | null, N: number, K: number, precision: LinearPrecision): void;
   /** out (M,N) = x (M,K) · wᵀ from packLinear's buffer, + bias (N) unless null (as biasAddForward after it). */
   linearPacked(out: FloatArray, x: FloatArray, packed: Uint8Array, bias: FloatArray | null, M: number, N: number, K: number, precision: LinearPrecision): void;
-  /** What runs int8 here: "avx512-vnni", "reference", or null (no int8 kernel on this CPU). */
-  int8Kernel(): string | null;
+  /** What runs linearPacked at a precision here ("avx512-vnni", "avx512-bf16", the fp32 GEMM's kernel,
+   *  "reference"), or null: this CPU has no kernel for it. */
+  linearKernel(precision: LinearPrecision): string | null;
 
   // ---- elementwise with broadcasting -----------------------------------------------------------------
   // `shape` is the output shape (rank R); aStrides/bStrides give, per output dim, the element stride in a

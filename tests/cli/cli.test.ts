@@ -44,7 +44,7 @@ describe("adapterkit CLI", () => {
     assert.match(int8.stderr, /packed once as int8 \(avx512-vnni|reference\)|precision int8 needs AVX-512 VNNI.*running fp32 instead/);
     const bad = run(["eval", "--model", model, "--adapter-dir", join(out, "adapter"), "--task", "SST-2", "--data", join(DATA, "glue"), "--precision", "fp16"]);
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /--precision: expected fp32 or int8, got "fp16"/);
+    assert.match(bad.stderr, /--precision: expected fp32, int8 or bf16, got "fp16"/);
 
     const input = join(tmp, "input.tsv");
     writeFileSync(input, "sentence\na gorgeous , witty , seductive movie .\nthe plot is nothing but boilerplate clichés\n");

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { refBackend } from "../../src/kernels/index.js";
-import { quantizeAsymmetric, quantizeSymmetric } from "../../src/kernels/ref/linear-packed.js";
+import { quantizeAsymmetric, quantizeSymmetric, toBf16 } from "../../src/kernels/ref/linear-packed.js";
 import { makeRng } from "../helpers/random.js";
 
 const ONES = (K: number): Float32Array => new Float32Array(K).fill(1);
@@ -93,6 +93,18 @@ describe("int8 quantization (reference)", () => {
     }
   });
 
+  it("bf16: rounds to nearest even on the 16 bits kept, flushes denormals, keeps NaN and infinities", () => {
+    const bf = (bits: number): number => new Float32Array(new Uint32Array([bits]).buffer)[0];
+    assert.equal(toBf16(1), 1);
+    assert.equal(toBf16(bf(0x3f808000)), bf(0x3f800000)); // a tie, to the even 0x3f80
+    assert.equal(toBf16(bf(0x3f818000)), bf(0x3f820000)); // a tie, to the even 0x3f82
+    assert.equal(toBf16(bf(0x3f808001)), bf(0x3f810000)); // above the tie: up
+    assert.equal(toBf16(bf(0x3f807fff)), bf(0x3f800000)); // below: down
+    assert.equal(toBf16(-3.14159), -3.140625);
+    assert.ok(Object.is(toBf16(-1e-40), -0) && toBf16(1e-40) === 0);
+    assert.ok(Number.isNaN(toBf16(NaN)) && toBf16(Infinity) === Infinity);
+  });
+
   it("fp32 packing on ref is the plain product, and takes no channel factors", () => {
     const rng = makeRng(3);
     const [M, N, K] = [3, 4, 5];
@@ -107,7 +119,8 @@ describe("int8 quantization (reference)", () => {
     refBackend.matmul(want, x, w, 1, M, N, K, false, true, 0, false);
     refBackend.biasAddForward(want, bias, M, N);
     assert.deepEqual(got, want);
-    assert.throws(() => refBackend.packLinear(packed, w, ONES(K), N, K, "fp32"), /'channelScale' to be null for fp32/);
-    assert.equal(refBackend.int8Kernel(), "reference");
+    assert.throws(() => refBackend.packLinear(packed, w, ONES(K), N, K, "fp32"), /'channelScale' to be null but for int8/);
+    assert.equal(refBackend.linearKernel("int8"), "reference");
+    assert.equal(refBackend.linearKernel("bf16"), "reference");
   });
 });

@@ -4,6 +4,7 @@
 // - int8 (calibrated on the library's built-in sentences) keeps every token's last hidden state within cosine
 //   0.999 of fp32, on the mini BERT over 200 real SST-2 sentences and on a BERT-base-size encoder (12 layers,
 //   hidden 768, random weights);
+// - bf16 keeps every token's last hidden state of the mini BERT within 2e-2 of fp32 (||bf16 - fp32|| / ||fp32||);
 // - a weight that trains is refused, and a weight whose values were swapped after packing is an error.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -23,7 +24,7 @@ import { DATA } from "../helpers/data.js";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const MODEL = join(ROOT, "models/mini-bert-uncased");
 const backend = testBackend();
-const int8 = backend.int8Kernel() !== null;
+const int8 = backend.linearKernel("int8") !== null;
 
 function lastHidden(model: BertModel, input: EncoderInput): Float32Array {
   const e = model.engine;
@@ -112,6 +113,28 @@ describe("packed encoder weights", () => {
     const cos = minTokenCosine(q, fp32, model.config.hiddenSize, input.attentionMask);
     t.diagnostic(`min per-token cosine ${cos.toFixed(6)}, max |diff| ${maxAbsDiff(q, fp32).toExponential(2)}`);
     assert.ok(cos >= 0.999, `min per-token cosine ${cos}`);
+  });
+
+  it("bf16: every real token of the mini BERT on 32 SST-2 sentences within 2e-2 relative of fp32", async (t) => {
+    if (backend.linearKernel("bf16") === null) return t.skip(`no bf16 kernel on this backend (${backend.name})`);
+    const model = await frozenMini();
+    const input = sst2Batch();
+    const fp32 = lastHidden(model, input);
+    model.packWeights("bf16");
+    const bf16 = lastHidden(model, input);
+    const H = model.config.hiddenSize;
+    let worst = 0;
+    for (let tok = 0; tok < input.batchSize * input.seqLength; tok++) {
+      if (input.attentionMask?.[tok] === 0) continue;
+      let d2 = 0, n2 = 0;
+      for (let h = tok * H; h < (tok + 1) * H; h++) {
+        d2 += (bf16[h] - fp32[h]) ** 2;
+        n2 += fp32[h] ** 2;
+      }
+      worst = Math.max(worst, Math.sqrt(d2 / n2));
+    }
+    t.diagnostic(`worst per-token relative error ${worst.toExponential(2)}`);
+    assert.ok(worst <= 2e-2, `worst per-token relative error ${worst}`);
   });
 
   it("int8: a BERT-base-size encoder (12 x 768, random weights) within cosine 0.999 of fp32 on every token", async (t) => {

@@ -1,14 +1,16 @@
-// Frozen Linear weights packed once for inference: the reference twin of native/qgemm.c (int8), bit for bit.
+// Frozen Linear weights packed once for inference: the reference twin of native/qgemm.c (int8 and bf16).
 //
 // int8 (see qgemm.c's top comment for the maths): w'[j,k] = w[j,k]·s[k] is quantized per output channel,
 // symmetric; each call quantizes x'[i,k] = x[i,k]·(1/s[k]) per row, asymmetric (unsigned with a zero point);
 // the dot products are exact integer sums, and every float operation is rounded to float32 (Math.fround) in
-// the order the native kernel makes it. fp32: the packed buffer is a copy of w and the product is this
-// backend's matmul.
+// the order the native kernel makes it. bf16: w and x rounded to bfloat16 (nearest even), exact products added
+// into a float32 sum pair by pair, k odd before k even, as vdpbf16ps does. fp32: the packed buffer is a copy of w
+// and the product is this backend's matmul.
 //
 // Layouts (this backend's own; a buffer is only read by the backend that packed it):
 //   fp32  float32 w[N][K]
 //   int8  float32 scale[N], float32 invS[K], then int8 q[N][K]
+//   bf16  float32 w[N][K], each already rounded to bfloat16
 import type { FloatArray, LinearPrecision } from "../interface.js";
 import { biasAddForward, matmul } from "./matmul.js";
 
@@ -62,6 +64,25 @@ export function packedLinearBytes(N: number, K: number, precision: LinearPrecisi
   return precision === "int8" ? N * 4 + K * 4 + N * K : N * K * 4;
 }
 
+const bits = new Uint32Array(1);
+const asFloat = new Float32Array(bits.buffer);
+
+/** v rounded to bfloat16 (nearest even) and back to a number, as vcvtneps2bf16; a denormal becomes ±0. */
+export function toBf16(v: number): number {
+  asFloat[0] = v;
+  const u = bits[0];
+  if ((u & 0x7f800000) === 0) return (u & 0x80000000) !== 0 ? -0 : 0; // zero or denormal
+  if ((u & 0x7fffffff) > 0x7f800000) return v; // NaN stays NaN
+  bits[0] = ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) << 16;
+  return asFloat[0];
+}
+
+/** acc + p rounded to float32, a denormal result flushed to ±0 (vdpbf16ps's FTZ). */
+function addFlushed(acc: number, p: number): number {
+  const r = f(acc + p);
+  return Math.abs(r) < 1.1754943508222875e-38 ? (r < 0 || Object.is(r, -0) ? -0 : 0) : r;
+}
+
 function int8Parts(packed: Uint8Array, N: number, K: number): { scale: Float32Array; invS: Float32Array; q: Int8Array } {
   const at = packed.byteOffset;
   return {
@@ -72,9 +93,11 @@ function int8Parts(packed: Uint8Array, N: number, K: number): { scale: Float32Ar
 }
 
 export function packLinear(dst: Uint8Array, weight: Float32Array, channelScale: Float32Array | null, N: number, K: number, precision: LinearPrecision): void {
-  if (precision === "fp32") {
-    if (channelScale) throw new RangeError("ref packLinear: expected argument 'channelScale' to be null for fp32, got a Float32Array");
-    new Float32Array(dst.buffer, dst.byteOffset, N * K).set(weight.subarray(0, N * K));
+  if (precision !== "int8" && channelScale) throw new RangeError("ref packLinear: expected argument 'channelScale' to be null but for int8, got a Float32Array");
+  if (precision !== "int8") {
+    const w = new Float32Array(dst.buffer, dst.byteOffset, N * K);
+    w.set(weight.subarray(0, N * K));
+    if (precision === "bf16") w.forEach((v, i) => (w[i] = toBf16(v)));
     return;
   }
   const { scale, invS, q } = int8Parts(dst, N, K);
@@ -92,6 +115,22 @@ export function linearPacked(out: FloatArray, x: FloatArray, packed: Uint8Array,
     if (bias) biasAddForward(out, bias, M, N);
     return;
   }
+  if (precision === "bf16") {
+    const w = new Float32Array(packed.buffer, packed.byteOffset, N * K);
+    const xb = new Float32Array(K);
+    for (let i = 0; i < M; i++) {
+      for (let k = 0; k < K; k++) xb[k] = toBf16(x[i * K + k]);
+      for (let j = 0; j < N; j++) {
+        let acc = 0;
+        for (let k = 0; k < K; k += 2) {
+          if (k + 1 < K) acc = addFlushed(acc, xb[k + 1] * w[j * K + k + 1]);
+          acc = addFlushed(acc, xb[k] * w[j * K + k]);
+        }
+        out[i * N + j] = bias ? f(acc + bias[j]) : acc;
+      }
+    }
+    return;
+  }
   const { scale: wScale, invS, q } = int8Parts(packed, N, K);
   const u = new Uint8Array(K);
   for (let i = 0; i < M; i++) {
@@ -105,7 +144,7 @@ export function linearPacked(out: FloatArray, x: FloatArray, packed: Uint8Array,
   }
 }
 
-/** The reference backend runs int8 everywhere (slowly). */
-export function int8Kernel(): string | null {
+/** The reference backend runs every precision everywhere (slowly). */
+export function linearKernel(): string | null {
   return "reference";
 }

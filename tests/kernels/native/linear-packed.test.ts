@@ -4,8 +4,9 @@
 // - int8 (native/qgemm.c): bit for bit the reference twin (ref/linear-packed.ts) on ragged shapes (M, N, K off
 //   the 8x48 tile and the 4-wide k groups, rows of zeros, all-negative and all-positive rows, one huge value),
 //   with and without per-channel smoothing factors, and close to fp32;
+// - bf16: bit for bit the reference twin on the same shapes, with and without bias;
 // - the same bits on one and two threads, the argument checks, and where int8 is off (ADAPTERKIT_GEMM_KERNEL
-//   forcing a lesser kernel, run in a child) packedLinearBytes refuses int8 and int8Kernel() is null.
+//   forcing a lesser kernel, run in a child) packedLinearBytes refuses int8 and bf16 and linearKernel() says null.
 // Skips loudly without a built addon (ADAPTERKIT_REQUIRE_NATIVE=1 makes that a failure).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -87,12 +88,12 @@ describe("packed Linear weights (native)", () => {
   it("int8: bit for bit the reference twin, with and without smoothing and bias, and close to fp32 (cosine >= 0.999)", (t) => {
     const b = nativeOrNull(t);
     if (!b) return;
-    if (b.int8Kernel() === null) {
+    if (b.linearKernel("int8") === null) {
       assert.ok(FORCED, "int8Kernel() is null although no lesser GEMM kernel is forced: this CPU has no AVX-512 VNNI");
       t.diagnostic(`int8 off under ADAPTERKIT_GEMM_KERNEL=${FORCED}; checked by the test below`);
       return;
     }
-    assert.equal(b.int8Kernel(), "avx512-vnni");
+    assert.equal(b.linearKernel("int8"), "avx512-vnni");
     for (const [i, [M, N, K]] of SHAPES.entries()) {
       const { x, w, s } = operands(M, N, K, 200 + i);
       const bias = makeRng(i).fill(new Float32Array(N), -1, 1);
@@ -115,6 +116,24 @@ describe("packed Linear weights (native)", () => {
     }
   });
 
+  it("bf16: bit for bit the reference twin (rounding to nearest even, pairs summed as vdpbf16ps), with and without bias", (t) => {
+    const b = nativeOrNull(t);
+    if (!b) return;
+    if (b.linearKernel("bf16") === null) {
+      assert.ok(FORCED, "linearKernel(\"bf16\") is null although no lesser GEMM kernel is forced: this CPU has no AVX-512 BF16");
+      t.diagnostic(`bf16 off under ADAPTERKIT_GEMM_KERNEL=${FORCED}`);
+      return;
+    }
+    assert.equal(b.linearKernel("bf16"), "avx512-bf16");
+    for (const [i, [M, N, K]] of SHAPES.entries()) {
+      const { x, w } = operands(M, N, K, 300 + i);
+      const bias = i % 2 ? makeRng(i).fill(new Float32Array(N), -1, 1) : null;
+      const got = run(b, pack(b, w, N, K, "bf16"), x, M, N, K, "bf16", bias);
+      const want = run(refBackend, pack(refBackend, w, N, K, "bf16"), x, M, N, K, "bf16", bias);
+      assert.equal(firstDifference(got, want), null, `M ${M} N ${N} K ${K}${bias ? " with bias" : ""}`);
+    }
+  });
+
   it("checks its arguments: a short packed buffer, an unknown precision", (t) => {
     const b = nativeOrNull(t);
     if (!b) return;
@@ -122,15 +141,15 @@ describe("packed Linear weights (native)", () => {
     const short = new Uint8Array(b.packedLinearBytes(48, 8, "fp32") - 4);
     assert.throws(() => b.packLinear(short, w, null, 48, 8, "fp32"), /packLinear.*'dst'.*at least/);
     const room = new Uint8Array(b.packedLinearBytes(48, 8, "fp32"));
-    assert.throws(() => b.packLinear(room, w, new Float32Array(8), 48, 8, "fp32"), /'channelScale' to be null for fp32/);
-    if (b.int8Kernel()) assert.throws(() => b.packLinear(room, w, new Float32Array(7), 48, 8, "int8"), /'channelScale'.*at least 8/);
-    assert.throws(() => b.packedLinearBytes(48, 8, "fp16" as LinearPrecision), /'precision'.*"fp32" or "int8".*"fp16"/);
+    assert.throws(() => b.packLinear(room, w, new Float32Array(8), 48, 8, "fp32"), /'channelScale' to be null but for int8/);
+    if (b.linearKernel("int8")) assert.throws(() => b.packLinear(room, w, new Float32Array(7), 48, 8, "int8"), /'channelScale'.*at least 8/);
+    assert.throws(() => b.packedLinearBytes(48, 8, "fp16" as LinearPrecision), /'precision'.*"fp32", "int8" or "bf16".*"fp16"/);
     const packed = pack(b, w, 48, 8, "fp32");
     assert.throws(() => b.linearPacked(new Float32Array(48), new Float32Array(7), packed, null, 1, 48, 8, "fp32"), /linearPacked.*'x'.*M\*K/);
     assert.throws(() => b.linearPacked(new Float32Array(48), new Float32Array(8), packed, new Float32Array(47), 1, 48, 8, "fp32"), /linearPacked.*'bias'.*N/);
   });
 
-  it("int8 is off, and said to be, where ADAPTERKIT_GEMM_KERNEL forces a lesser kernel; both tests pass there", (t) => {
+  it("int8 and bf16 are off, and said to be, where ADAPTERKIT_GEMM_KERNEL forces a lesser kernel; the tests pass there", (t) => {
     const b = nativeOrNull(t);
     if (!b || FORCED) return;
     const { builtinName } = loadNativeGemm();
@@ -144,21 +163,21 @@ describe("packed Linear weights (native)", () => {
       assert.match(r.stdout, /# fail 0/);
       assert.match(r.stdout, /int8 off under ADAPTERKIT_GEMM_KERNEL/);
     }
-    if (b.int8Kernel() === null) return; // no int8 here to turn off
+    if (b.linearKernel("int8") === null) return; // no int8 here to turn off
     const script = `
 const { loadNativeBackend } = await import(${JSON.stringify(new URL("../../../src/kernels/index.js", import.meta.url).href)});
 const b = loadNativeBackend();
-console.log(JSON.stringify(b.int8Kernel()));
+console.log(JSON.stringify([b.linearKernel("int8"), b.linearKernel("bf16")]));
 try { b.packedLinearBytes(48, 8, "int8"); console.log("accepted"); } catch (e) { console.log(e.message); }
 `;
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, ADAPTERKIT_GEMM_KERNEL: "avx2" }, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     const [kernel, refusal] = r.stdout.trim().split("\n");
-    assert.equal(kernel, "null");
-    assert.match(refusal, /packedLinearBytes.*"fp32" on this CPU, got "int8"/);
+    assert.equal(kernel, "[null,null]");
+    assert.match(refusal, /packedLinearBytes.*one this CPU runs, got "int8"/);
   });
 
-  it("gives bit-identical results on one and two threads (fp32 packed and int8)", (t) => {
+  it("gives bit-identical results on one and two threads (fp32 packed, int8, bf16)", (t) => {
     const b = nativeOrNull(t);
     if (!b || FORCED) return;
     const kernels = new URL("../../../src/kernels/index.js", import.meta.url).href;
@@ -169,7 +188,7 @@ const b = loadNativeBackend();
 let seed = 11;
 const rand = (n) => Float32Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1);
 const hash = createHash("sha256");
-for (const precision of b.int8Kernel() ? ["fp32", "int8"] : ["fp32"]) {
+for (const precision of ["fp32", "int8", "bf16"].filter((p) => b.linearKernel(p))) {
   for (const [M, N, K] of [[300, 520, 770], [16, 768, 768], [70, 40, 500]]) {
     const w = rand(N * K), packed = new Uint8Array(b.allocate(b.packedLinearBytes(N, K, precision)));
     b.packLinear(packed, w, precision === "int8" ? rand(K).map((v) => 1 + Math.abs(v)) : null, N, K, precision);

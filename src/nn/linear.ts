@@ -47,7 +47,7 @@ export class Linear extends Module {
   private inputMax: Float32Array | null = null;
 
   /**
-   * Packs the frozen weight once for every later forward, fp32 GEMM panels or int8; null unpacks it. For int8,
+   * Packs the frozen weight once for every later forward (fp32 GEMM panels, int8 or bf16); null unpacks it. For int8,
    * inputMax (what recordInputs saw) turns on SmoothQuant's migration with α = 0.5: s_k = √(max|x_k| / max_j|w_jk|),
    * which evens out the channels' ranges between activations and weights before both are quantized.
    */
@@ -63,11 +63,6 @@ export class Linear extends Module {
   /** max |x| per input channel since recordInputs(true), or null when not recording. */
   get recordedInputMax(): Float32Array | null {
     return this.inputMax;
-  }
-
-  /** How the weight is packed, or null: read as it is at every call. */
-  get packedAs(): LinearPrecision | null {
-    return this.packedWeight?.precision ?? null;
   }
 
   /** Bytes held by the packed weight (0 when not packed). */

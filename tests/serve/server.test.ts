@@ -177,9 +177,14 @@ describe("adapterkit serve shutdown", () => {
   it("on SIGTERM stops accepting, answers what is in flight and exits 0", async () => {
     const local = await serve(["--adapter", `sentiment=${join(store, "sentiment")}`]);
     const inflight = Array.from({ length: 10 }, () => post(`${local.url}/v1/adapters/sentiment/predict`, { inputs: Array(8).fill("a film") }));
-    await new Promise((r) => setTimeout(r, 30));
+    const settled = Promise.allSettled(inflight);
+    // SIGTERM once the server has taken all ten in (a fixed wait lost the race on a loaded machine: a
+    // connection still in the kernel's backlog when the server stops listening is reset, not in flight)
+    for (let tries = 0; tries < 200 && (await metric(local.url, 'adapterkit_adapter_requests_total{adapter="sentiment"}')) < 10; tries++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
     const code = await local.stop("SIGTERM");
-    const answered = await Promise.allSettled(inflight);
+    const answered = await settled;
     assert.equal(code, 0, local.stderr());
     assert.ok(
       answered.every((r) => r.status === "fulfilled" && r.value.status === 200),

@@ -80,7 +80,7 @@ export interface EvaluateSummary {
 
 const PRECISIONS: readonly LinearPrecision[] = ["fp32", "int8", "bf16"];
 
-/** int8 where the backend has an int8 kernel; else fp32, said in one line. */
+/** The precision asked for where the backend has a kernel for it; else fp32, said in one line. */
 function runnablePrecision(asked: LinearPrecision, backend: Backend, log: (line: string) => void): LinearPrecision {
   if (asked === "fp32" || backend.linearKernel(asked) !== null) return asked;
   const needs = asked === "int8" ? "AVX-512 VNNI" : "AVX-512 BF16";

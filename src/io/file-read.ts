@@ -6,7 +6,7 @@ import { FormatError } from "../errors.js";
 const MAX_READ = 1 << 30;
 
 /** Where a reader puts a whole weights file: by default a fresh Uint8Array; a caller may hand memory of its
- *  own (the native backend's huge-page mappings, which fill several times faster: README, "Cold start"). */
+ *  own (the native backend's huge-page mappings, which fill several times faster: README, "Inference"). */
 export type Allocate = (bytes: number) => ArrayBuffer;
 
 export function freshBytes(bytes: number, allocate?: Allocate): Uint8Array {

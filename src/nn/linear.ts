@@ -47,9 +47,10 @@ export class Linear extends Module {
   private inputMax: Float32Array | null = null;
 
   /**
-   * Packs the frozen weight once for every later forward (fp32 GEMM panels, int8 or bf16); null unpacks it. For int8,
-   * inputMax (what recordInputs saw) turns on SmoothQuant's migration with α = 0.5: s_k = √(max|x_k| / max_j|w_jk|),
-   * which evens out the channels' ranges between activations and weights before both are quantized.
+   * Packs the frozen weight once for every later forward (fp32 GEMM panels, int8 or bf16); null unpacks it. For
+   * int8, inputMax (what recordInputs saw) turns on SmoothQuant's migration with α = 0.5: s_k =
+   * √(max|x_k| / max_j|w_jk|), which evens out the channels' ranges between activations and weights before both
+   * are quantized.
    */
   pack(precision: LinearPrecision | null, inputMax: Float32Array | null = null): void {
     this.packedWeight = precision === null ? null : packWeight(this.weight, precision, precision === "int8" && inputMax ? smoothing(inputMax, this.weight.data, this.inFeatures) : null);

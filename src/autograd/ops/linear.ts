@@ -1,7 +1,7 @@
 // linear(x, W, b) = x·Wᵀ + b: x (..., IN), W (OUT, IN) as Hugging Face stores it, b (OUT) -> (..., OUT).
 // A frozen W (requiresGrad false) skips its weight-gradient GEMM: backward is then one GEMM (dX).
-// A frozen W may also be packed once (packWeight) into the backend's own layout, fp32 panels or int8, which
-// the forward then reads instead of W; backward, if any, still uses W itself.
+// A frozen W may also be packed once (packWeight) into the backend's own layout, fp32 panels, int8 or bf16,
+// which the forward then reads instead of W; backward, if any, still uses W itself.
 import { formatShape } from "../../dtype.js";
 import { ConfigError, ShapeError } from "../../errors.js";
 import type { FloatArray, LinearPrecision } from "../../kernels/index.js";
@@ -15,7 +15,7 @@ export interface PackedWeight {
 }
 
 /**
- * Packs a frozen float32 weight (OUT, IN) for linear(); int8 throws where the backend has no int8 kernel.
+ * Packs a frozen float32 weight (OUT, IN) for linear(); a precision the backend has no kernel for throws.
  * channelScale (IN, int8 only): SmoothQuant's per-input-channel factors s (Backend.packLinear), default all 1.
  */
 export function packWeight(weight: Tensor, precision: LinearPrecision, channelScale: Float32Array | null = null): PackedWeight {

@@ -135,8 +135,8 @@ export class BertModel extends Module {
 
   /**
    * Packs every Linear weight of the frozen encoder (and pooler) once, for inference: "fp32" GEMM panels (the
-   * same products, without re-packing each weight at every call), "int8" or "bf16"; null unpacks. Every parameter must
-   * be frozen. int8 with a calibration batch first runs it in fp32 and records each Linear's input range per
+   * same products, without re-packing each weight at every call), "int8" or "bf16"; null unpacks. Every
+   * parameter must be frozen. int8 with a calibration batch first runs it in fp32 and records each Linear's input range per
    * channel, for SmoothQuant's migration (Linear.pack). Returns the bytes the packed weights hold.
    */
   packWeights(precision: LinearPrecision | null, calibration: EncoderInput | null = null): number {

@@ -11,7 +11,7 @@ import { Engine, type Tensor } from "../autograd/index.js";
 import { AdapterSet, checkAdapterName, forwardAdapters, loadAdapter, type Adapter, type AdapterInfo } from "../adapters/index.js";
 import { batchOrder, collate } from "../data/index.js";
 import { ConfigError } from "../errors.js";
-import { loadBackend, type Backend, type BackendChoice, type LinearPrecision } from "../kernels/index.js";
+import { loadBackend, type BackendChoice, type LinearPrecision } from "../kernels/index.js";
 import { loadPretrained, type BertConfig, type BertModel } from "../models/index.js";
 import { encodeEntityTypingInput, encodeRelationInput, pipelineFor, type PipelineRow, type PredictInput, type PredictResult, type SpanRow } from "../pipelines/index.js";
 import { maskRows, rowsOf } from "../nn/index.js";
@@ -30,6 +30,7 @@ import {
 } from "../kadapter/index.js";
 import type { RunOutcome } from "../train/index.js";
 import { calibrationInput } from "./calibration.js";
+import { checkPrecision, runnablePrecision } from "./precision.js";
 import { lengthBatches } from "./length-batches.js";
 import { trainAdapter, type TrainArgs, type TrainSummary } from "./train.js";
 
@@ -78,16 +79,6 @@ export interface EvaluateSummary {
   predictions: Prediction[];
 }
 
-const PRECISIONS: readonly LinearPrecision[] = ["fp32", "int8", "bf16"];
-
-/** The precision asked for where the backend has a kernel for it; else fp32, said in one line. */
-function runnablePrecision(asked: LinearPrecision, backend: Backend, log: (line: string) => void): LinearPrecision {
-  if (asked === "fp32" || backend.linearKernel(asked) !== null) return asked;
-  const needs = asked === "int8" ? "AVX-512 VNNI" : "AVX-512 BF16";
-  log(`adapterkit: precision ${asked} needs ${needs} (and the GEMM's avx512 kernel), which this CPU or ADAPTERKIT_GEMM_KERNEL rules out; running fp32 instead`);
-  return "fp32";
-}
-
 const stderr = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
@@ -121,8 +112,7 @@ export class AdapterKit {
   /** Loads the base model and its tokenizer from a model directory (Hugging Face or Google's TF layout). */
   static async load(modelDir: string, options: LoadOptions = {}): Promise<AdapterKit> {
     const log = options.log ?? stderr;
-    const asked = options.precision ?? "fp32";
-    if (!PRECISIONS.includes(asked)) throw new ConfigError(`load: expected precision ${PRECISIONS.join(", ")}, got ${JSON.stringify(asked)}`);
+    const asked = checkPrecision(options.precision ?? "fp32");
     const backend = loadBackend(options.backend ?? "auto", log);
     const precision = runnablePrecision(asked, backend, log);
     const engine = new Engine({ backend });

@@ -17,7 +17,7 @@ import { encodeEntityTypingInput, encodeRelationInput, pipelineFor, type Pipelin
 import { maskRows, rowsOf } from "../nn/index.js";
 import { Rng } from "../rng.js";
 import { loadTokenizer, type Tokenizer } from "../tokenize/index.js";
-import { evaluate, resolveTask, TaskModel, type Prediction, type TaskSpec } from "../train/index.js";
+import { evaluate, resolveTask, TaskModel, trainsEncoder, type Prediction, type TaskSpec, type TrainMode } from "../train/index.js";
 import {
   KnowledgeTaskAdapter,
   loadKnowledgeTaskFolder,
@@ -98,6 +98,7 @@ export class AdapterKit {
     readonly modelDir: string,
     readonly kernels: string,
     private readonly lowercase: boolean | undefined,
+    private readonly log: (line: string) => void,
   ) {}
 
   private wordTokenizerCache: Tokenizer | null = null;
@@ -133,7 +134,7 @@ export class AdapterKit {
       );
     if (pretrained.unexpected.length)
       log(`  skipped ${pretrained.unexpected.length} checkpoint tensors that are not encoder weights (e.g. ${pretrained.unexpected.slice(0, 2).join(", ")})`);
-    return new AdapterKit(engine, pretrained.model, tokenizer, modelDir, backend.name, options.lowercase);
+    return new AdapterKit(engine, pretrained.model, tokenizer, modelDir, backend.name, options.lowercase, log);
   }
 
   get config(): BertConfig {
@@ -145,10 +146,22 @@ export class AdapterKit {
     return this.base.packedAs ?? "fp32";
   }
 
-  /** Training reads the base's fp32 weights; an int8 or bf16 base is for inference only. */
-  private checkTrainable(what: string): void {
-    if (this.precision !== "fp32")
-      throw new ConfigError(`${what}: the base model is loaded in ${this.precision}, which is for inference only; hint: load it with precision "fp32" to train`);
+  /** An int8 base is for inference only; so is bf16 for the K-Adapter runs (train takes it: trainOverBase). */
+  private checkTrainable(what: string, bf16 = false): void {
+    if (this.precision === "int8" || (this.precision === "bf16" && !bf16))
+      throw new ConfigError(`${what}: the base model is loaded in ${this.precision}, which is for inference only here; hint: load it with precision "fp32" to train`);
+  }
+
+  /** bf16: training over the frozen base also runs backward's dX GEMMs in bf16, on Wᵀ packed once, here. */
+  private trainOverBase(mode: TrainMode): void {
+    if (this.precision !== "bf16") return;
+    if (trainsEncoder(mode)) {
+      this.log(`train: mode ${mode} trains its own fp32 copy of the encoder; bf16 runs the frozen base of the other modes`);
+      return;
+    }
+    if (this.base.packedForTraining) return;
+    const bytes = this.base.packWeights("bf16", null, { forTraining: true });
+    this.log(`train: the frozen base runs in bf16 forward and backward (dX); its weights and their transposes packed once, ${(bytes / 2 ** 20).toFixed(0)} MiB`);
   }
 
   /**
@@ -326,7 +339,8 @@ export class AdapterKit {
 
   /** Trains a new adapter named args.adapter and keeps it loaded; returns the run's summary. */
   async train(args: TrainArgs): Promise<TrainSummary> {
-    this.checkTrainable("train");
+    this.checkTrainable("train", true);
+    this.trainOverBase(args.options?.mode ?? "adapters");
     if (this.has(args.adapter) && !args.replace)
       throw new ConfigError(`train: an adapter named "${args.adapter}" is loaded; hint: unload it, pick another name or pass replace: true`);
     const context = { engine: this.engine, base: this.base, tokenizer: this.tokenizer, wordTokenizer: () => this.wordTokenizer(), modelDir: this.modelDir, kernels: this.kernels };

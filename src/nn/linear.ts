@@ -52,8 +52,14 @@ export class Linear extends Module {
    * √(max|x_k| / max_j|w_jk|), which evens out the channels' ranges between activations and weights before both
    * are quantized.
    */
-  pack(precision: LinearPrecision | null, inputMax: Float32Array | null = null): void {
-    this.packedWeight = precision === null ? null : packWeight(this.weight, precision, precision === "int8" && inputMax ? smoothing(inputMax, this.weight.data, this.inFeatures) : null);
+  pack(precision: LinearPrecision | null, inputMax: Float32Array | null = null, options: { forTraining?: boolean } = {}): void {
+    const scale = precision === "int8" && inputMax ? smoothing(inputMax, this.weight.data, this.inFeatures) : null;
+    this.packedWeight = precision === null ? null : packWeight(this.weight, precision, scale, options);
+  }
+
+  /** Whether backward's dX reads the packed weight too (bf16 packed for training). */
+  get packedForTraining(): boolean {
+    return this.packedWeight?.transposed != null;
   }
 
   /** Starts (a fresh max per input channel) or stops recording what this layer's inputs hold. */
@@ -66,9 +72,9 @@ export class Linear extends Module {
     return this.inputMax;
   }
 
-  /** Bytes held by the packed weight (0 when not packed). */
+  /** Bytes held by the packed weight, its transpose included (0 when not packed). */
   get packedBytes(): number {
-    return this.packedWeight?.data.byteLength ?? 0;
+    return (this.packedWeight?.data.byteLength ?? 0) + (this.packedWeight?.transposed?.byteLength ?? 0);
   }
 
   forward(x: Tensor): Tensor {

@@ -4,18 +4,20 @@
 // - int8 (calibrated on the library's built-in sentences) keeps every token's last hidden state within cosine
 //   0.999 of fp32, on the mini BERT over 200 real SST-2 sentences and on a BERT-base-size encoder (12 layers,
 //   hidden 768, random weights);
-// - bf16 keeps every token's last hidden state of the mini BERT within 2e-2 of fp32 (||bf16 - fp32|| / ||fp32||);
+// - bf16 keeps every token's last hidden state of the mini BERT within 2e-2 of fp32 (||bf16 - fp32|| / ||fp32||),
+//   and bf16 packed for training runs backward's dX on Wᵀ in bf16: exactly the packed product, close to fp32's;
 // - a weight that trains is refused, and a weight whose values were swapped after packing is an error.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { Engine, packWeight, type Tensor } from "../../src/autograd/index.js";
+import { Engine, packWeight, sum, type Tensor } from "../../src/autograd/index.js";
 import { ConfigError } from "../../src/errors.js";
 import { loadNativeGemm, type LinearPrecision } from "../../src/kernels/index.js";
 import { BertModel, fromHfConfig, loadPretrained, type EncoderInput } from "../../src/models/index.js";
 import { calibrationInput } from "../../src/api/calibration.js";
+import { Linear } from "../../src/nn/index.js";
 import { Rng } from "../../src/rng.js";
 import { loadTokenizer } from "../../src/tokenize/index.js";
 import { testBackend } from "../helpers/backend.js";
@@ -135,6 +137,40 @@ describe("packed encoder weights", () => {
     }
     t.diagnostic(`worst per-token relative error ${worst.toExponential(2)}`);
     assert.ok(worst <= 2e-2, `worst per-token relative error ${worst}`);
+  });
+
+  it("bf16 for training: dX = dOut·W runs as a bf16 Linear over Wᵀ (exactly), within 1e-2 of fp32's dX", (t) => {
+    if (backend.linearKernel("bf16") === null) return t.skip(`no bf16 kernel on this backend (${backend.name})`);
+    const e = new Engine({ backend });
+    const rng = new Rng(3);
+    const [N, IN, OUT] = [5, 40, 24];
+    const layer = new Linear(e, IN, OUT, { rng, std: 0.5 });
+    for (const p of layer.parameters()) p.requiresGrad = false;
+    const dX = (packed: boolean): Float32Array => {
+      layer.pack(packed ? "bf16" : null, null, { forTraining: packed });
+      const x = e.tensor(Array.from({ length: N * IN }, (_, i) => Math.sin(i)), [N, IN], { requiresGrad: true });
+      e.backward(sum(layer.forward(x)));
+      const g = Float32Array.from(x.grad ?? []);
+      e.release();
+      return g;
+    };
+    const fp32 = dX(false);
+    const bf16 = dX(true);
+    assert.ok(layer.packedBytes > 0);
+    // the exact expectation: dOut is all ones, so dX = ones · W = the bf16 Linear over Wᵀ of a ones row
+    const wT = new Float32Array(IN * OUT);
+    layer.weight.data.forEach((v, i) => (wT[(i % IN) * OUT + Math.floor(i / IN)] = v));
+    const packedT = new Uint8Array(backend.allocate(backend.packedLinearBytes(IN, OUT, "bf16")));
+    backend.packLinear(packedT, wT, null, IN, OUT, "bf16");
+    const want = new Float32Array(N * IN);
+    backend.linearPacked(want, new Float32Array(N * OUT).fill(1), packedT, null, N, IN, OUT, "bf16");
+    assert.deepEqual(bf16, want);
+    let d2 = 0, n2 = 0;
+    fp32.forEach((v, i) => {
+      d2 += (bf16[i] - v) ** 2;
+      n2 += v * v;
+    });
+    assert.ok(Math.sqrt(d2 / n2) <= 1e-2, `relative error ${Math.sqrt(d2 / n2)}`);
   });
 
   it("int8: a BERT-base-size encoder (12 x 768, random weights) within cosine 0.999 of fp32 on every token", async (t) => {

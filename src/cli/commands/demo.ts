@@ -8,13 +8,15 @@ import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
 import type { ClassificationResult } from "../../pipelines/index.js";
 import { trainWithProgress } from "../train-adapter.js";
-import { BUNDLED_DATA, integer, log, openKit } from "../setup.js";
+import type { LinearPrecision } from "../../kernels/index.js";
+import { BUNDLED_DATA, integer, log, openKit, precision } from "../setup.js";
 
 interface DemoFlags {
   out: string;
   data: string;
   model: string;
   examples: number;
+  precision: LinearPrecision;
 }
 
 /** The mini BERT shipped in this repository. */
@@ -43,7 +45,7 @@ export async function demo(flags: DemoFlags): Promise<void> {
   // lr 3e-4, the best rate for Houlsby m = 64 in experiment:houlsby; at 1e-3 the loss stayed at chance on the
   // stage-5 mini BERT (measured: dev accuracy 50.9%).
   log(`demo: a Houlsby adapter (m = 64) on ${flags.examples} SST-2 sentences, over the mini BERT in ${flags.model}, classifier on mean-pooled tokens`);
-  const kit = await openKit(flags.model);
+  const kit = await openKit(flags.model, { precision: flags.precision });
   await trainWithProgress(kit, {
     adapter: "sentiment",
     task: { source: "glue", name: "SST-2", dataDir: glue },
@@ -76,5 +78,6 @@ export function registerDemo(program: Command): void {
     .option("--data <dir>", "the data folder (its glue/SST-2 is read)", BUNDLED_DATA)
     .option("--model <dir>", "the base model", shippedModelDir())
     .option("--examples <n>", "SST-2 training sentences", integer("examples"), 8000)
+    .option("--precision <p>", "fp32, or bf16 (the frozen base's GEMMs in bf16, AVX-512 BF16)", precision, "fp32")
     .action(async (flags: DemoFlags) => demo(flags));
 }

@@ -7,7 +7,8 @@ import { ConfigError } from "../../errors.js";
 import { POOLINGS, type Pooling } from "../../heads/index.js";
 import { TRAIN_MODES, type AdamVariant, type ScheduleKind, type TrainMode } from "../../train/index.js";
 import { trainWithProgress } from "../train-adapter.js";
-import { dataDir, integer, number, openKit } from "../setup.js";
+import type { LinearPrecision } from "../../kernels/index.js";
+import { dataDir, integer, number, openKit, precision } from "../setup.js";
 import { addKnowledgeOptions, parseKnowledge, runKnowledgeTask } from "../knowledge.js";
 import { addTaskOptions, taskSpec, type TaskFlags } from "../task-options.js";
 
@@ -43,6 +44,7 @@ interface TrainFlags extends TaskFlags {
   resume: boolean;
   lowercase?: boolean;
   strict?: boolean;
+  precision: LinearPrecision;
   // K-Adapter tasks (openentity, tacred)
   knowledge?: string;
   fusion?: "concat" | "add";
@@ -53,7 +55,7 @@ interface TrainFlags extends TaskFlags {
 export async function train(flags: TrainFlags): Promise<TrainSummary | null> {
   const taskName = flags.task.toLowerCase();
   if (taskName === "openentity" || taskName === "tacred") {
-    const kit = await openKit(flags.model, { lowercase: flags.lowercase, strict: flags.strict });
+    const kit = await openKit(flags.model, { lowercase: flags.lowercase, strict: flags.strict, precision: flags.precision });
     await runKnowledgeTask(kit, {
       task: taskName,
       out: flags.out,
@@ -84,7 +86,7 @@ export async function train(flags: TrainFlags): Promise<TrainSummary | null> {
   if (!ADAPTER_PRESETS.includes(flags.adapter)) throw new ConfigError(`--adapter: unknown "${flags.adapter}"; expected one of ${ADAPTER_PRESETS.join(", ")}`);
   if (flags.pooling !== undefined && !POOLINGS.includes(flags.pooling)) throw new ConfigError(`--pooling: unknown "${flags.pooling}"; expected one of ${POOLINGS.join(", ")}`);
   const spec = taskSpec(flags);
-  const kit = await openKit(flags.model, { lowercase: flags.lowercase, strict: flags.strict });
+  const kit = await openKit(flags.model, { lowercase: flags.lowercase, strict: flags.strict, precision: flags.precision });
   const summary = await trainWithProgress(kit, {
     adapter: (flags.name ?? spec.name).replace(/[^A-Za-z0-9_-]/g, "-").toLowerCase(),
     task: spec,
@@ -168,6 +170,7 @@ export function registerTrain(program: Command): void {
     .option("--lowercase", "lowercase text (a vocab.txt model without tokenizer_config.json)")
     .option("--no-lowercase", "keep case (a cased vocab.txt model)")
     .option("--strict", "refuse checkpoint tensors that are not encoder weights")
+    .option("--precision <p>", "fp32, or bf16: the frozen base's GEMMs (forward and dX) in bf16 on AVX-512 BF16; modes that train the encoder keep fp32", precision, "fp32")
     .action(async (flags: TrainFlags) => {
       await train(flags);
     });

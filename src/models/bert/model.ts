@@ -90,6 +90,7 @@ export class BertModel extends Module {
   /** null for a checkpoint that has none (a *ForMaskedLM export, RoBERTa's). */
   readonly pooler: Linear | null;
   private packing: LinearPrecision | null = null;
+  private packedTraining = false;
 
   /** randomInit false: every weight zero, nothing drawn, for a model whose weights are loaded next (a loader,
    *  copy()); drawing BERT-base's 110M truncated normals alone took seconds. */
@@ -137,9 +138,11 @@ export class BertModel extends Module {
    * Packs every Linear weight of the frozen encoder (and pooler) once, for inference: "fp32" GEMM panels (the
    * same products, without re-packing each weight at every call), "int8" or "bf16"; null unpacks. Every
    * parameter must be frozen. int8 with a calibration batch first runs it in fp32 and records each Linear's input range per
-   * channel, for SmoothQuant's migration (Linear.pack). Returns the bytes the packed weights hold.
+   * channel, for SmoothQuant's migration (Linear.pack). bf16 forTraining also packs each Wᵀ, so that training
+   * an adapter over the frozen base runs backward's dX GEMMs in bf16 too. Returns the bytes the packed weights
+   * hold.
    */
-  packWeights(precision: LinearPrecision | null, calibration: EncoderInput | null = null): number {
+  packWeights(precision: LinearPrecision | null, calibration: EncoderInput | null = null, options: { forTraining?: boolean } = {}): number {
     const linears = this.modules().filter((m): m is Linear => m instanceof Linear);
     if (precision === "int8" && calibration) {
       for (const l of linears) {
@@ -150,13 +153,19 @@ export class BertModel extends Module {
       this.engine.release();
     }
     this.packing = precision;
+    this.packedTraining = options.forTraining === true;
     let bytes = 0;
     for (const l of linears) {
-      l.pack(precision, l.recordedInputMax);
+      l.pack(precision, l.recordedInputMax, options);
       l.recordInputs(false);
       bytes += l.packedBytes;
     }
     return bytes;
+  }
+
+  /** Whether packWeights packed for training (bf16 with each Wᵀ too). */
+  get packedForTraining(): boolean {
+    return this.packedTraining;
   }
 
   /** How the Linear weights are packed (packWeights), or null. */

@@ -23,6 +23,9 @@
 //                                      nothing else runs
 //   --shapes 8x128,32x64               only these shapes      --modes forward,adapters   only these modes
 //   --quick                            fewer timed steps      --no-torch                 AdapterKit only
+//   --precision bf16                   AdapterKit's frozen base in bf16 (forward and adapters modes: its Linear
+//                                      weights packed as bf16, and for adapters their transposes for dX, as
+//                                      AdapterKit.train does on a bf16 kit); full keeps fp32. PyTorch stays fp32
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -260,6 +263,11 @@ async function runChild(args: RunArgs): Promise<void> {
   const groups = model.parameterGroups();
   const all = [...groups.base, ...groups.adapters, ...groups.head];
   const trainable: NamedTensor[] = args.mode === "forward" ? [] : applyTrainMode(args.mode, groups);
+  const bf16 = process.env.ADAPTERKIT_BENCH_PRECISION === "bf16" && args.mode !== "full";
+  if (bf16) {
+    if (args.mode === "forward") for (const [, t] of groups.base) t.requiresGrad = false; // adapters: applyTrainMode froze them
+    built.encoder.packWeights("bf16", null, { forTraining: args.mode === "adapters" });
+  }
   const params = trainable.map(([, t]) => t);
   const adam = new Adam(trainable, { variant: "torch", weightDecay: WEIGHT_DECAY });
   const batches = JSON.parse(readFileSync(join(args.dir, "batches.json"), "utf8")) as Record<string, BatchJson>;
@@ -347,7 +355,7 @@ async function runChild(args: RunArgs): Promise<void> {
   }
   const size = (list: readonly NamedTensor[]): number => list.reduce((n, [, t]) => n + t.size, 0);
   const result: SideResult = {
-    side: "adapterkit", mode: args.mode, B: args.shape.B, T: args.shape.T, stepSeconds,
+    side: bf16 ? "adapterkit bf16" : "adapterkit", mode: args.mode, B: args.shape.B, T: args.shape.T, stepSeconds,
     checkLoss: check.loss, checkGradNorm: check.norm,
     maxRssMiB: process.resourceUsage().maxRSS / 1024, coresBusy,
     params: { total: size(all), trainable: size(trainable) }, setupSeconds,
@@ -410,10 +418,11 @@ interface Options {
   quick: boolean;
   torch: boolean;
   profile: Mode | null;
+  precision: "fp32" | "bf16";
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { shapes: [...SHAPES], modes: [...MODES], quick: false, torch: true, profile: null };
+  const o: Options = { shapes: [...SHAPES], modes: [...MODES], quick: false, torch: true, profile: null, precision: "fp32" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -427,6 +436,11 @@ function parseOptions(argv: string[]): Options {
     else if (a === "--no-torch") o.torch = false;
     else if (a === "--shapes") o.shapes = value().split(",").map(parseShape);
     else if (a === "--modes") o.modes = value().split(",").map(parseMode);
+    else if (a === "--precision") {
+      const p = value();
+      if (p !== "fp32" && p !== "bf16") throw new Error(`bench: --precision: expected fp32 or bf16, got "${p}"`);
+      o.precision = p;
+    }
     else throw new Error(`bench: unknown flag "${a}"; expected --profile[=mode], --shapes BxT,..., --modes m,..., --quick, --no-torch`);
   }
   return o;
@@ -486,6 +500,7 @@ interface Row {
 }
 
 async function parent(o: Options): Promise<void> {
+  process.env.ADAPTERKIT_BENCH_PRECISION = o.precision; // read by the AdapterKit children
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), "adapterkit-bench-"));
   console.log(`AdapterKit vs PyTorch, BERT-base + Houlsby adapters (m = ${BOTTLENECK}), fp32, dropout 0.1`);

@@ -17,7 +17,7 @@ import { encodeEntityTypingInput, encodeRelationInput, pipelineFor, type Pipelin
 import { maskRows, rowsOf } from "../nn/index.js";
 import { Rng } from "../rng.js";
 import { loadTokenizer, type Tokenizer } from "../tokenize/index.js";
-import { evaluate, resolveTask, TaskModel, trainsEncoder, type Prediction, type TaskSpec, type TrainMode } from "../train/index.js";
+import { evaluate, resolveTask, TaskModel, type Prediction, type TaskSpec } from "../train/index.js";
 import {
   KnowledgeTaskAdapter,
   loadKnowledgeTaskFolder,
@@ -30,7 +30,7 @@ import {
 } from "../kadapter/index.js";
 import type { RunOutcome } from "../train/index.js";
 import { calibrationInput } from "./calibration.js";
-import { checkPrecision, runnablePrecision } from "./precision.js";
+import { checkPrecision, checkTrainable, prepareBaseForTraining, runnablePrecision } from "./precision.js";
 import { lengthBatches } from "./length-batches.js";
 import { trainAdapter, type TrainArgs, type TrainSummary } from "./train.js";
 
@@ -144,24 +144,6 @@ export class AdapterKit {
   /** How the base's Linear weights run: "fp32", "int8" or "bf16" (see LoadOptions.precision). */
   get precision(): LinearPrecision {
     return this.base.packedAs ?? "fp32";
-  }
-
-  /** An int8 base is for inference only; so is bf16 for the K-Adapter runs (train takes it: trainOverBase). */
-  private checkTrainable(what: string, bf16 = false): void {
-    if (this.precision === "int8" || (this.precision === "bf16" && !bf16))
-      throw new ConfigError(`${what}: the base model is loaded in ${this.precision}, which is for inference only here; hint: load it with precision "fp32" to train`);
-  }
-
-  /** bf16: training over the frozen base also runs backward's dX GEMMs in bf16, on Wᵀ packed once, here. */
-  private trainOverBase(mode: TrainMode): void {
-    if (this.precision !== "bf16") return;
-    if (trainsEncoder(mode)) {
-      this.log(`train: mode ${mode} trains its own fp32 copy of the encoder; bf16 runs the frozen base of the other modes`);
-      return;
-    }
-    if (this.base.packedForTraining) return;
-    const bytes = this.base.packWeights("bf16", null, { forTraining: true });
-    this.log(`train: the frozen base runs in bf16 forward and backward (dX); its weights and their transposes packed once, ${(bytes / 2 ** 20).toFixed(0)} MiB`);
   }
 
   /**
@@ -339,8 +321,8 @@ export class AdapterKit {
 
   /** Trains a new adapter named args.adapter and keeps it loaded; returns the run's summary. */
   async train(args: TrainArgs): Promise<TrainSummary> {
-    this.checkTrainable("train", true);
-    this.trainOverBase(args.options?.mode ?? "adapters");
+    checkTrainable("train", this.precision, true);
+    prepareBaseForTraining(this.base, args.options?.mode ?? "adapters", this.log);
     if (this.has(args.adapter) && !args.replace)
       throw new ConfigError(`train: an adapter named "${args.adapter}" is loaded; hint: unload it, pick another name or pass replace: true`);
     const context = { engine: this.engine, base: this.base, tokenizer: this.tokenizer, wordTokenizer: () => this.wordTokenizer(), modelDir: this.modelDir, kernels: this.kernels };
@@ -351,13 +333,13 @@ export class AdapterKit {
 
   /** K-Adapter: pretrains one knowledge adapter beside the frozen base (relation or dependency task). */
   pretrainKnowledgeAdapter(args: KnowledgePretrainArgs): Promise<RunOutcome & { adapterDir: string }> {
-    this.checkTrainable("pretrainKnowledgeAdapter");
+    checkTrainable("pretrainKnowledgeAdapter", this.precision);
     return pretrainKnowledgeAdapter(this.knowledgeContext(), args);
   }
 
   /** K-Adapter: entity typing or relation classification with knowledge adapters (a fine-tuned PLM is the run's own copy). */
   trainKnowledgeTask(args: KnowledgeTaskArgs): Promise<RunOutcome> {
-    this.checkTrainable("trainKnowledgeTask");
+    checkTrainable("trainKnowledgeTask", this.precision);
     return trainKnowledgeTask(this.knowledgeContext(), args);
   }
 

@@ -13,6 +13,7 @@ import { dirname, join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { AdapterKit, type TrainSummary } from "../../src/api/index.js";
+import { DEMO_RECIPE } from "../../src/cli/commands/demo.js";
 import { ConfigError } from "../../src/errors.js";
 import type { LinearPrecision } from "../../src/kernels/index.js";
 import { testBackend } from "../helpers/backend.js";
@@ -34,19 +35,7 @@ async function trainDemoRecipe(kit: AdapterKit, out: string): Promise<{ summary:
     adapter: "sst2",
     task: SST2,
     out: join(tmp, out),
-    options: {
-      mode: "adapters",
-      adapter: "houlsby",
-      pooling: "mean",
-      lr: 3e-4,
-      epochs: 1,
-      batchSize: 32,
-      maxSeqLength: 64,
-      seed: 42,
-      checkpointEvery: 100,
-      maxTrainExamples: 8000,
-      evalEvery: 100,
-    },
+    options: { ...DEMO_RECIPE, maxTrainExamples: 8000 },
     onProgress: (s) => losses.push(s.loss),
   });
   return { summary, losses };

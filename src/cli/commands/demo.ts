@@ -6,6 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { ConfigError } from "../../errors.js";
+import type { TrainOptions } from "../../api/index.js";
 import type { ClassificationResult } from "../../pipelines/index.js";
 import { trainWithProgress } from "../train-adapter.js";
 import type { LinearPrecision } from "../../kernels/index.js";
@@ -18,6 +19,20 @@ interface DemoFlags {
   examples: number;
   precision: LinearPrecision;
 }
+
+/** The demo's training recipe (the tests train with it too, tests/api/precision.test.ts). */
+export const DEMO_RECIPE: TrainOptions = {
+  mode: "adapters",
+  adapter: "houlsby",
+  pooling: "mean",
+  lr: 3e-4,
+  epochs: 1,
+  batchSize: 32,
+  maxSeqLength: 64,
+  seed: 42,
+  checkpointEvery: 100,
+  evalEvery: 100,
+};
 
 /** The mini BERT shipped in this repository. */
 function shippedModelDir(): string {
@@ -50,19 +65,7 @@ export async function demo(flags: DemoFlags): Promise<void> {
     adapter: "sentiment",
     task: { source: "glue", name: "SST-2", dataDir: glue },
     out: join(flags.out, "run"),
-    options: {
-      mode: "adapters",
-      adapter: "houlsby",
-      pooling: "mean",
-      lr: 3e-4,
-      epochs: 1,
-      batchSize: 32,
-      maxSeqLength: 64,
-      seed: 42,
-      checkpointEvery: 100,
-      maxTrainExamples: flags.examples,
-      evalEvery: 100,
-    },
+    options: { ...DEMO_RECIPE, maxTrainExamples: flags.examples },
   });
   // the trained adapter is live in the kit: predict through the library, as an application would
   const results = (await kit.predict("sentiment", SENTENCES)) as ClassificationResult[];

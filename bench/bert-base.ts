@@ -25,7 +25,8 @@
 //   --quick                            fewer timed steps      --no-torch                 AdapterKit only
 //   --precision bf16                   AdapterKit's frozen base in bf16 (forward and adapters modes: its Linear
 //                                      weights packed as bf16, and for adapters their transposes for dX, as
-//                                      AdapterKit.train does on a bf16 kit); full keeps fp32. PyTorch stays fp32
+//                                      AdapterKit.train does on a bf16 kit); full keeps fp32. PyTorch runs those
+//                                      modes under torch.autocast("cpu", dtype=torch.bfloat16)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -482,7 +483,8 @@ function runAdapterKit(dir: string, mode: Mode, shape: Shape, warmup: number, st
 
 /** profileSteps > 0: PyTorch also profiles that many more steps and prints its op table. */
 function runTorch(dir: string, mode: Mode, shape: Shape, warmup: number, steps: number, profileSteps = 0): { result: SideResult | null; error: string | null } {
-  const spec = { dir, mode, B: shape.B, T: shape.T, warmup, steps, threads: TORCH_THREADS, lr: LR, clip: CLIP_NORM, weightDecay: WEIGHT_DECAY, adapter: ADAPTER, seed: SEEDS.dropout, profile: profileSteps };
+  const autocast = process.env.ADAPTERKIT_BENCH_PRECISION === "bf16" && mode !== "full"; // its bf16 rows against torch's
+  const spec = { dir, mode, B: shape.B, T: shape.T, warmup, steps, threads: TORCH_THREADS, lr: LR, clip: CLIP_NORM, weightDecay: WEIGHT_DECAY, adapter: ADAPTER, seed: SEEDS.dropout, profile: profileSteps, autocast };
   return spawnJson(PYTHON, [TORCH_SCRIPT, JSON.stringify(spec)], { ...process.env, OMP_WAIT_POLICY: "PASSIVE" }, profileSteps > 0);
 }
 

@@ -13,6 +13,7 @@ Modes, as on the AdapterKit side:
   full      train step of plain BERT (adapters skipped), every parameter trainable
 The first warm-up step runs with dropout off; its loss (and gradient norm) is what bert-base.ts compares.
 """
+import contextlib
 import json
 import math
 import resource
@@ -291,13 +292,20 @@ def main():
                                       lr=spec["lr"], betas=(0.9, 0.999), eps=1e-6)
     setup_seconds = time.perf_counter() - setup_start
 
+    # --precision bf16 on the parent: the forward under bf16 autocast (torch's own bf16 CPU path), the loss in fp32
+    autocast = torch.autocast("cpu", dtype=torch.bfloat16) if spec.get("autocast") else contextlib.nullcontext()
+
+    def logits():
+        with autocast:
+            return model(ids, type_ids, attention_mask)
+
     def step(training):
         model.train(training)
         if mode == "forward":
             with torch.no_grad():
-                return F.cross_entropy(model(ids, type_ids, attention_mask), labels).item(), None
+                return F.cross_entropy(logits().float(), labels).item(), None
         optimizer.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(model(ids, type_ids, attention_mask), labels)
+        loss = F.cross_entropy(logits().float(), labels)
         value = loss.item()
         loss.backward()
         norm = torch.nn.utils.clip_grad_norm_(params, spec["clip"])
@@ -324,7 +332,7 @@ def main():
               f"(torch.autograd.profiler; self CPU time per op, the profiler adds some overhead)")
         print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=22))
     result = {
-        "side": "pytorch", "mode": mode, "B": B, "T": T, "stepSeconds": times,
+        "side": "pytorch bf16 autocast" if spec.get("autocast") else "pytorch", "mode": mode, "B": B, "T": T, "stepSeconds": times,
         "checkLoss": check_loss, "checkGradNorm": check_norm,
         "maxRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "coresBusy": cores,
         "params": {"total": sum(p.numel() for n, p in named if mode != "full" or ".adapters." not in n), "trainable": sum(p.numel() for p in params)},

@@ -57,10 +57,6 @@ export class Linear extends Module {
     this.packedWeight = precision === null ? null : packWeight(this.weight, precision, scale, options);
   }
 
-  /** Whether backward's dX reads the packed weight too (bf16 packed for training). */
-  get packedForTraining(): boolean {
-    return this.packedWeight?.transposed != null;
-  }
 
   /** Starts (a fresh max per input channel) or stops recording what this layer's inputs hold. */
   recordInputs(on: boolean): void {

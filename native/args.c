@@ -195,16 +195,22 @@ bool arg_bool(Call *c, size_t i, const char *name) {
   return value;
 }
 
+/* "a", "b" or "c": the choices for a message (only built when a check fails: these run on every call) */
+static void list_choices(char *out, size_t size, const char *const *choices, int count) {
+  out[0] = '\0';
+  for (int k = 0; k < count; k++) {
+    const size_t used = strlen(out);
+    snprintf(out + used, size - used, "%s\"%s\"", k == 0 ? "" : k == count - 1 ? " or " : ", ", choices[k]);
+  }
+}
+
 /* One of `count` strings: its index (0 also after a failure). */
 static int arg_one_of(Call *c, size_t i, const char *name, const char *const *choices, int count) {
   if (c->failed) return 0;
-  char expected[96] = "", text[16];
-  for (int k = 0; k < count; k++) {
-    const size_t used = strlen(expected);
-    snprintf(expected + used, sizeof expected - used, "%s\"%s\"", k == 0 ? "" : k == count - 1 ? " or " : ", ", choices[k]);
-  }
+  char expected[96], text[16];
   size_t length = 0;
   if (napi_get_value_string_utf8(c->env, c->argv[i], text, sizeof text, &length) != napi_ok) {
+    list_choices(expected, sizeof expected, choices, count);
     char got[64];
     describe(c->env, c->argv[i], got, sizeof got);
     fail(c, false, "expected argument '%s' to be %s, got %s", name, expected, got);
@@ -213,6 +219,7 @@ static int arg_one_of(Call *c, size_t i, const char *name, const char *const *ch
   for (int k = 0; k < count; k++) {
     if (strcmp(text, choices[k]) == 0) return k;
   }
+  list_choices(expected, sizeof expected, choices, count);
   fail(c, true, "expected argument '%s' to be %s, got \"%s\"", name, expected, text);
   return 0;
 }

@@ -34,6 +34,7 @@
 
 #include <math.h>
 #include <omp.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,11 +79,21 @@ int64_t qgemm_bf16_packed_bytes(int64_t N, int64_t K) { return round_up(N, QNR) 
 
 #if defined(__x86_64__)
 
-bool qgemm_available(void) {
+/* What this CPU runs, decided once (binding.c asks on every linearPacked call). */
+static bool int8_ok, bf16_ok;
+static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
+
+static void probe(void) {
   __builtin_cpu_init();
-  /* the fp32 GEMM's choice first: ADAPTERKIT_GEMM_KERNEL=avx2 or generic turns int8 off as well */
-  return strcmp(gemm_kernel_name(), "avx512") == 0 && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512vnni");
+  /* the fp32 GEMM's choice first: ADAPTERKIT_GEMM_KERNEL=avx2 or generic turns int8 and bf16 off as well */
+  const bool avx512 = strcmp(gemm_kernel_name(), "avx512") == 0 && __builtin_cpu_supports("avx512bw");
+  int8_ok = avx512 && __builtin_cpu_supports("avx512vnni");
+  bf16_ok = avx512 && __builtin_cpu_supports("avx512bf16");
+}
+
+bool qgemm_available(void) {
+  pthread_once(&probe_once, probe);
+  return int8_ok;
 }
 
 #define Q_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
@@ -241,9 +252,8 @@ static uint8_t *x_packing_buffer(size_t bytes) {
 /* ---- bf16 ---------------------------------------------------------------------------------------------- */
 
 bool qgemm_bf16_available(void) {
-  __builtin_cpu_init();
-  return strcmp(gemm_kernel_name(), "avx512") == 0 && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512bf16");
+  pthread_once(&probe_once, probe);
+  return bf16_ok;
 }
 
 #define B_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))

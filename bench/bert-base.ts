@@ -42,7 +42,7 @@ import { BertModel, fromHfConfig, saveHfModel, type BertConfig, type EncoderInpu
 import { Rng } from "../src/rng.js";
 import { Adam, applyTrainMode, clipGradNorm, TaskModel, type NamedTensor } from "../src/train/index.js";
 import { median } from "./stats.js";
-import { bertBaseConfig } from "./bert-base-config.js";
+import { bertBaseConfig, randomTokenIds } from "./bert-base-config.js";
 
 type Mode = "forward" | "adapters" | "full";
 const MODES: readonly Mode[] = ["forward", "adapters", "full"];
@@ -120,10 +120,7 @@ interface BatchJson {
 
 /** [CLS] random word pieces [SEP], no padding; labels 0/1. */
 function makeBatch(s: Shape, vocab: number, rng: Rng): BatchJson {
-  const ids: number[] = [];
-  for (let b = 0; b < s.B; b++) {
-    for (let t = 0; t < s.T; t++) ids.push(t === 0 ? 101 : t === s.T - 1 ? 102 : 1000 + rng.int(vocab - 1000));
-  }
+  const ids = randomTokenIds(s.B, s.T, vocab, rng);
   return { ids, labels: Array.from({ length: s.B }, () => rng.int(2)) };
 }
 

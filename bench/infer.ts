@@ -49,7 +49,7 @@ import { loadBackend, loadNativeGemm } from "../src/kernels/index.js";
 import { BertModel, fromHfConfig, loadPretrained, saveHfModel, type EncoderInput } from "../src/models/index.js";
 import { Rng } from "../src/rng.js";
 import { median } from "./stats.js";
-import { bertBaseConfig } from "./bert-base-config.js";
+import { bertBaseConfig, randomTokenIds } from "./bert-base-config.js";
 
 type System = "adapterkit" | "adapterkit-int8" | "adapterkit-bf16" | "pytorch" | "ort-fp32" | "ort-int8";
 const SYSTEMS: readonly System[] = ["adapterkit", "adapterkit-int8", "adapterkit-bf16", "pytorch", "ort-fp32", "ort-int8"];
@@ -139,10 +139,7 @@ interface BatchJson {
 }
 
 function makeBatch(s: Shape, vocab: number, rng: Rng): BatchJson {
-  const ids: number[] = [];
-  for (let b = 0; b < s.B; b++) {
-    for (let t = 0; t < s.T; t++) ids.push(t === 0 ? 101 : t === s.T - 1 ? 102 : 1000 + rng.int(vocab - 1000));
-  }
+  const ids = randomTokenIds(s.B, s.T, vocab, rng);
   return { ids, attentionMask: ids.map(() => 1), typeIds: ids.map(() => 0) };
 }
 

@@ -14,14 +14,14 @@ export function log(line: string): void {
 export function integer(name: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isInteger(n)) throw new Error(`--${name}: expected an integer, got "${value}"`);
+    if (!Number.isInteger(n)) throw new ConfigError(`--${name}: expected an integer, got "${value}"`);
     return n;
   };
 }
 
 /** --precision: how the base's Linear weights run for inference (AdapterKit's LoadOptions.precision). */
 export function precision(value: string): LinearPrecision {
-  if (value !== "fp32" && value !== "int8" && value !== "bf16") throw new Error(`--precision: expected fp32, int8 or bf16, got "${value}"`);
+  if (value !== "fp32" && value !== "int8" && value !== "bf16") throw new ConfigError(`--precision: expected fp32, int8 or bf16, got "${value}"`);
   return value;
 }
 
@@ -30,7 +30,7 @@ export const PRECISION_HELP = "fp32, int8 (weights per channel, activations per 
 export function number(name: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isFinite(n)) throw new Error(`--${name}: expected a number, got "${value}"`);
+    if (!Number.isFinite(n)) throw new ConfigError(`--${name}: expected a number, got "${value}"`);
     return n;
   };
 }

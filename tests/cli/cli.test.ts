@@ -1,11 +1,12 @@
 // The adapterkit command end to end on real data: init a small model with the real BERT vocab, train an
 // adapter on SST-2 rows, then eval, predict, info, and a killed-then-resumed run; plus one-line errors.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ok, run, DATA } from "./helpers/run-cli.js";
+import { CLI, ok, run, DATA } from "./helpers/run-cli.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "adapterkit-cli-"));
 const model = join(tmp, "model");
@@ -103,6 +104,15 @@ describe("adapterkit CLI", () => {
     const resumed = JSON.parse(readFileSync(join(tmp, "resumed/metrics.json"), "utf8"));
     assert.deepEqual(resumed.history.evals.map((e: { metrics: unknown }) => e.metrics), whole.history.evals.map((e: { metrics: unknown }) => e.metrics));
     assert.deepEqual(readFileSync(join(tmp, "resumed/adapter/adapter.safetensors")), readFileSync(join(tmp, "whole/adapter/adapter.safetensors")));
+  });
+
+  // npx keeps a link to the project in its cache and, once it has one, runs the bin as it finds it: the build
+  // itself must leave the bin executable (CI once failed with "adapterkit: Permission denied").
+  it("the built bin runs as a program, not only through node", () => {
+    const r = spawnSync(CLI, ["--help"], { encoding: "utf8" });
+    assert.equal(r.error, undefined, `${CLI} does not run as a program: ${r.error?.message}`);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^Usage: adapterkit/);
   });
 
   it("the demo runs on the shipped data and reports dev accuracy and where its output went", () => {

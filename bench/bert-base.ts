@@ -264,7 +264,8 @@ async function runChild(args: RunArgs): Promise<void> {
   const bf16 = process.env.ADAPTERKIT_BENCH_PRECISION === "bf16" && args.mode !== "full";
   if (bf16) {
     if (args.mode === "forward") for (const [, t] of groups.base) t.requiresGrad = false; // adapters: applyTrainMode froze them
-    built.encoder.packWeights("bf16", null, { forTraining: args.mode === "adapters" });
+    built.encoder.packWeights("bf16");
+    built.encoder.dropFp32Weights(); // as AdapterKit.load does: the packed bf16 weights are all the base keeps
   }
   const params = trainable.map(([, t]) => t);
   const adam = new Adam(trainable, { variant: "torch", weightDecay: WEIGHT_DECAY });

@@ -147,6 +147,26 @@ static napi_value js_linear_packed(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* linearPackedTransposed(out, x, packed, M, N, K, precision): bf16 only */
+static napi_value js_linear_packed_transposed(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!call_init(&c, env, info, "linearPackedTransposed", 7)) return NULL;
+  const int64_t M = arg_dim(&c, 3, "M"), N = arg_dim(&c, 4, "N"), K = arg_dim(&c, 5, "K");
+  const Precision precision = arg_linear_precision(&c, 6);
+  if (!c.failed && precision != PRECISION_BF16) {
+    fail(&c, true, "expected argument 'precision' to be \"bf16\" (the one packed weight backward reads), got \"%s\"", precision == PRECISION_INT8 ? "int8" : "fp32");
+  }
+  const double bytes = c.failed ? 0 : (double)packed_linear_bytes(N, K, precision);
+  float *out = arg_f32(&c, 0, "out", (double)M * K, "M*K");
+  const float *x = arg_f32(&c, 1, "x", (double)M * N, "M*N");
+  const uint8_t *packed = arg_u8(&c, 2, "packed", bytes, "packedLinearBytes(N, K, precision)");
+  if (c.failed) return NULL;
+  if (!linear_packed_transposed(out, x, packed, M, N, K)) {
+    fail(&c, true, "out of memory for a (%lld,%lld) weight's transpose", (long long)N, (long long)K);
+  }
+  return NULL;
+}
+
 /* Large long-lived buffers (packed weights) are mapped on their own, 2 MiB aligned, and marked for transparent
  * huge pages: first-touching fresh 4 KiB pages was what packing spent its time on (page faults, measured 390 ms
  * for 189 MB). The finalizer unmaps the region when the ArrayBuffer is collected. */
@@ -736,6 +756,7 @@ NAPI_MODULE_INIT() {
       METHOD("packedLinearBytes", js_packed_linear_bytes),
       METHOD("packLinear", js_pack_linear),
       METHOD("linearPacked", js_linear_packed),
+      METHOD("linearPackedTransposed", js_linear_packed_transposed),
       METHOD("linearKernel", js_linear_kernel),
       METHOD("allocate", js_allocate),
       METHOD("addForward", js_add_forward),

@@ -84,6 +84,10 @@ bool linear_packed(float *out, const float *x, const uint8_t *packed, const floa
   return true;
 }
 
+bool linear_packed_transposed(float *out, const float *x, const uint8_t *packed, int64_t M, int64_t N, int64_t K) {
+  return qgemm_bf16_linear_transposed(out, x, packed, M, N, K);
+}
+
 /* out (N,C) += bias (C) broadcast over rows */
 VECTOR_CLONES
 void bias_add_forward(float *out, const float *bias, int64_t N, int64_t C) {

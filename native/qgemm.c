@@ -404,6 +404,48 @@ bool qgemm_bf16_linear(float *out, const float *x, const uint8_t *packed, const 
   return lowp_linear(true, out, x, packed, bias, M, N, K);
 }
 
+/* Backward's dX = dOut · w is a Linear over wᵀ. Rather than keep wᵀ packed too (as much memory again), each call
+ * packs it from w's own pack into a per-thread buffer: both hold the same bfloat16 values, in 2x2 blocks.
+ * w's 4-byte group (k pair, column j) is [w(j,k), w(j,k+1)] and wᵀ's (j pair, column k) is [w(j,k), w(j+1,k)],
+ * so one 8-byte load of w's columns j, j+1 (j even) is [a b c d] = [w(j,k) w(j,k+1) w(j+1,k) w(j+1,k+1)], and
+ * [a c b d] is wᵀ's columns k, k+1 for the pair j. Both packs zero-pad the same way, so the padding carries. */
+static _Thread_local uint8_t *t_buffer;
+static _Thread_local size_t t_bytes;
+
+bool qgemm_bf16_linear_transposed(float *out, const float *x, const uint8_t *packed, int64_t M, int64_t N, int64_t K) {
+  if (M <= 0 || K <= 0) return true;
+  const size_t bytes = (size_t)qgemm_bf16_packed_bytes(K, N);
+  if (bytes > t_bytes) {
+    free(t_buffer);
+    t_buffer = aligned_alloc(64, (bytes + 63) / 64 * 64);
+    t_bytes = t_buffer ? bytes : 0;
+    if (!t_buffer) return false;
+  }
+  const int64_t src_groups = round_up(K, 2) / 2, dst_groups = round_up(N, 2) / 2, k_pad = round_up(K, QNR);
+  const int64_t k_slivers = k_pad / QNR, sliver_bytes = QNR * dst_groups * 4;
+  uint8_t *wt = t_buffer;
+  const int threads = (double)N * K < QGEMM_MIN_THREAD_WORK ? 1 : gemm_threads();
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (int64_t s = 0; s < k_slivers; s++) { /* wᵀ's sliver of columns k in [s QNR, s QNR + QNR) */
+    uint8_t *dst = wt + s * sliver_bytes;
+    const int64_t k_end = (s + 1) * QNR < round_up(K, 2) ? (s + 1) * QNR : round_up(K, 2);
+    for (int64_t g = 0; g < dst_groups; g++) { /* the pair j = 2g, 2g + 1 */
+      const int64_t j = 2 * g;
+      const uint8_t *src = packed + (j / QNR) * QNR * src_groups * 4 + (j % QNR) * 4;
+      uint8_t *row = dst + g * QNR * 4;
+      int64_t k = s * QNR;
+      for (; k < k_end; k += 2) {
+        uint16_t v[4], t[4];
+        memcpy(v, src + (k / 2) * QNR * 4, 8);
+        t[0] = v[0], t[1] = v[2], t[2] = v[1], t[3] = v[3];
+        memcpy(row + (k % QNR) * 4, t, 8);
+      }
+      if (k < (s + 1) * QNR) memset(row + (k % QNR) * 4, 0, (size_t)((s + 1) * QNR - k) * 4); /* columns past K */
+    }
+  }
+  return lowp_linear(true, out, x, wt, NULL, M, K, N);
+}
+
 #else /* not x86-64: no int8 or bf16 path; callers check qgemm_available / qgemm_bf16_available first */
 
 bool qgemm_available(void) { return false; }
@@ -415,6 +457,10 @@ bool qgemm_bf16_pack(uint8_t *dst, const float *w, int64_t N, int64_t K) {
 bool qgemm_bf16_linear(float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M, int64_t N,
                        int64_t K) {
   (void)out, (void)x, (void)packed, (void)bias, (void)M, (void)N, (void)K;
+  return false;
+}
+bool qgemm_bf16_linear_transposed(float *out, const float *x, const uint8_t *packed, int64_t M, int64_t N, int64_t K) {
+  (void)out, (void)x, (void)packed, (void)M, (void)N, (void)K;
   return false;
 }
 bool qgemm_pack(uint8_t *dst, const float *w, const float *s, int64_t N, int64_t K) {

@@ -30,9 +30,9 @@ import {
 } from "../kadapter/index.js";
 import type { RunOutcome } from "../train/index.js";
 import { calibrationInput } from "./calibration.js";
-import { checkPrecision, checkTrainable, prepareBaseForTraining, runnablePrecision } from "./precision.js";
+import { checkPrecision, checkTrainable, ownEncoder, runnablePrecision, trainingNote } from "./precision.js";
 import { lengthBatches } from "./length-batches.js";
-import { trainAdapter, type TrainArgs, type TrainSummary } from "./train.js";
+import { trainAdapter, type TrainArgs, type TrainContext, type TrainSummary } from "./train.js";
 
 export interface LoadOptions {
   /** Kernels: "auto" (native when built, else the reference kernels, said through log), "native" or "ref". */
@@ -122,10 +122,13 @@ export class AdapterKit {
     const tokenizer = loadTokenizer(modelDir, { lowercase: options.lowercase });
     const calibration = precision === "int8" ? calibrationInput(tokenizer, options.calibration) : null;
     const packedBytes = pretrained.model.packWeights(precision, calibration);
+    // the packed weights are all an int8 or bf16 base reads: its fp32 copies go (a run that needs them reads the checkpoint again)
+    const freed = precision === "fp32" ? 0 : pretrained.model.dropFp32Weights();
     const c = pretrained.config;
     const how = precision === "fp32" ? "fp32" : `${precision} (${backend.linearKernel(precision)})`;
+    const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
     log(
-      `model ${modelDir}: ${c.modelType}, ${c.numLayers} layers, hidden ${c.hiddenSize}, ${c.numHeads} heads (${pretrained.format}); kernels: ${backend.name}; Linear weights packed once as ${how}, ${(packedBytes / 2 ** 20).toFixed(0)} MiB`,
+      `model ${modelDir}: ${c.modelType}, ${c.numLayers} layers, hidden ${c.hiddenSize}, ${c.numHeads} heads (${pretrained.format}); kernels: ${backend.name}; Linear weights packed once as ${how}, ${mib(packedBytes)}${freed ? ` (their fp32 copies, ${mib(freed)}, freed)` : ""}`,
     );
     for (const note of pretrained.notes) log(`  ${note}`);
     if (calibration)
@@ -156,8 +159,7 @@ export class AdapterKit {
     if (this.has(name) && !options.replace)
       throw new ConfigError(`adapter "${name}": expected a new name, got one that is loaded; hint: unload it first or pass { replace: true }`);
     if (existsSync(join(dir, TASK_CONFIG_FILE))) {
-      this.baseFingerprint ??= this.base.fingerprint();
-      const task = await loadKnowledgeTaskFolder(this.engine, dir, this.base, name, this.baseFingerprint);
+      const task = await loadKnowledgeTaskFolder(this.engine, dir, this.base, name, await this.fingerprint());
       if (this.set.has(name)) this.set.remove(name);
       this.tasks.set(name, task);
       return task.info();
@@ -166,6 +168,15 @@ export class AdapterKit {
     this.tasks.delete(name);
     this.set.add(adapter, { replace: true });
     return adapter.info();
+  }
+
+  /** sha256 of the base's fp32 weights (BertModel.fingerprint), once; an int8 or bf16 kit reads them again for it. */
+  private async fingerprint(): Promise<string> {
+    if (this.baseFingerprint) return this.baseFingerprint;
+    if (!this.base.holdsFp32Weights) this.log(`reading ${this.modelDir} again for the fp32 weights' fingerprint (the ${this.precision} base keeps none)`);
+    const fp32 = this.base.holdsFp32Weights ? this.base : (await loadPretrained(this.engine, this.modelDir)).model;
+    this.baseFingerprint = fp32.fingerprint();
+    return this.baseFingerprint;
   }
 
   /** Puts an adapter built in memory (a training run's) under its own name. */
@@ -322,10 +333,19 @@ export class AdapterKit {
   /** Trains a new adapter named args.adapter and keeps it loaded; returns the run's summary. */
   async train(args: TrainArgs): Promise<TrainSummary> {
     checkTrainable("train", this.precision, true);
-    prepareBaseForTraining(this.base, args.options?.mode ?? "adapters", this.log);
     if (this.has(args.adapter) && !args.replace)
       throw new ConfigError(`train: an adapter named "${args.adapter}" is loaded; hint: unload it, pick another name or pass replace: true`);
-    const context = { engine: this.engine, base: this.base, tokenizer: this.tokenizer, wordTokenizer: () => this.wordTokenizer(), modelDir: this.modelDir, kernels: this.kernels };
+    const note = trainingNote(this.precision, args.options?.mode ?? "adapters");
+    if (note) this.log(note);
+    const context: TrainContext = {
+      engine: this.engine,
+      base: this.base,
+      tokenizer: this.tokenizer,
+      wordTokenizer: () => this.wordTokenizer(),
+      modelDir: this.modelDir,
+      kernels: this.kernels,
+      ownEncoder: (mode) => ownEncoder(this.base, this.modelDir, mode, this.log),
+    };
     const { summary, adapter } = await trainAdapter(context, args);
     if (adapter) this.addAdapter(adapter, { replace: true });
     return summary;

@@ -2,7 +2,7 @@
 // what that allows: int8 is for inference; bf16 also trains adapters over the frozen base.
 import { ConfigError } from "../errors.js";
 import type { Backend, LinearPrecision } from "../kernels/index.js";
-import type { BertModel } from "../models/index.js";
+import { loadPretrained, type BertModel } from "../models/index.js";
 import { trainsEncoder, type TrainMode } from "../train/index.js";
 
 const PRECISIONS: readonly LinearPrecision[] = ["fp32", "int8", "bf16"];
@@ -27,14 +27,18 @@ export function checkTrainable(what: string, precision: LinearPrecision, bf16 = 
     throw new ConfigError(`${what}: the base model is loaded in ${precision}, which is for inference only here; hint: load it with precision "fp32" to train`);
 }
 
-/** bf16: training over the frozen base also runs backward's dX GEMMs in bf16, on each Wᵀ packed once, here. */
-export function prepareBaseForTraining(base: BertModel, mode: TrainMode, log: (line: string) => void): void {
-  if (base.packedAs !== "bf16") return;
-  if (trainsEncoder(mode)) {
-    log(`train: mode ${mode} trains its own fp32 copy of the encoder; bf16 runs the frozen base of the other modes`);
-    return;
-  }
-  if (base.packedForTraining) return;
-  const bytes = base.packWeights("bf16", null, { forTraining: true });
-  log(`train: the frozen base runs in bf16 forward and backward (dX); its weights and their transposes packed once, ${(bytes / 2 ** 20).toFixed(0)} MiB`);
+/**
+ * The encoder of a run that trains encoder weights (full, top-layers): a copy of the base, or, where the kit
+ * dropped the base's fp32 weights (int8, bf16), the checkpoint read again, which it says.
+ */
+export async function ownEncoder(base: BertModel, modelDir: string, mode: TrainMode, log: (line: string) => void): Promise<BertModel> {
+  if (base.holdsFp32Weights) return base.copy();
+  log(`train: mode ${mode} trains its own fp32 encoder, read again from ${modelDir} (the ${base.packedAs} base keeps no fp32 weights)`);
+  return (await loadPretrained(base.engine, modelDir)).model;
+}
+
+/** What a bf16 kit trains in which precision, in one line (null for fp32, or a run that owns its encoder). */
+export function trainingNote(precision: LinearPrecision, mode: TrainMode): string | null {
+  if (precision !== "bf16" || trainsEncoder(mode)) return null;
+  return "train: the frozen base runs in bf16, forward and backward (dX, from the same packed weights); adapters, LayerNorms, head and Adam in fp32";
 }

@@ -113,6 +113,8 @@ export interface TrainContext {
   wordTokenizer(): Tokenizer;
   modelDir: string;
   kernels: string;
+  /** The encoder a run that trains encoder weights owns (full, top-layers): the base's weights, its own copy. */
+  ownEncoder(mode: TrainMode): Promise<BertModel>;
 }
 
 async function sizeOf(paths: readonly string[]): Promise<number> {
@@ -144,7 +146,7 @@ export async function trainAdapter(ctx: TrainContext, args: TrainArgs): Promise<
 
   // the run's encoder: the shared frozen base, or (full, top-layers) a copy the run owns and trains
   const ownsEncoder = trainsEncoder(mode);
-  const encoder = ownsEncoder ? ctx.base.copy() : ctx.base;
+  const encoder = ownsEncoder ? await ctx.ownEncoder(mode) : ctx.base;
   const seed = o.seed ?? 42;
   const rng = new Rng(seed);
   const preset = o.adapter ?? "houlsby";

@@ -1,6 +1,7 @@
 // Linear layer y = x·Wᵀ + b with W stored [out, in] (Hugging Face's layout).
 import { linear, packWeight, type Engine, type PackedWeight, type Tensor } from "../autograd/index.js";
 import type { LinearPrecision } from "../kernels/index.js";
+import { ConfigError } from "../errors.js";
 import type { Rng } from "../rng.js";
 import { normal, truncatedNormal, uniform } from "./init.js";
 import { Module } from "./module.js";
@@ -52,11 +53,24 @@ export class Linear extends Module {
    * √(max|x_k| / max_j|w_jk|), which evens out the channels' ranges between activations and weights before both
    * are quantized.
    */
-  pack(precision: LinearPrecision | null, inputMax: Float32Array | null = null, options: { forTraining?: boolean } = {}): void {
+  pack(precision: LinearPrecision | null, inputMax: Float32Array | null = null): void {
+    if (this.dropped) throw new ConfigError(`Linear ${this.outFeatures}x${this.inFeatures}: its fp32 weight was dropped after packing; it cannot be packed again`);
     const scale = precision === "int8" && inputMax ? smoothing(inputMax, this.weight.data, this.inFeatures) : null;
-    this.packedWeight = precision === null ? null : packWeight(this.weight, precision, scale, options);
+    this.packedWeight = precision === null ? null : packWeight(this.weight, precision, scale);
   }
 
+  /** Frees the fp32 weight of a weight packed in int8 or bf16: forward, and bf16's dX, read the packed one. */
+  dropFp32Weight(): void {
+    const p = this.packedWeight;
+    if (!p || p.precision === "fp32") throw new ConfigError(`Linear ${this.outFeatures}x${this.inFeatures}: expected a weight packed in int8 or bf16 before dropping its fp32 values, got ${p ? "fp32" : "none"}`);
+    const empty = new Float32Array(0);
+    this.weight.storage.data = empty;
+    this.packedWeight = { ...p, source: empty };
+  }
+
+  private get dropped(): boolean {
+    return this.weight.data.length !== this.weight.size;
+  }
 
   /** Starts (a fresh max per input channel) or stops recording what this layer's inputs hold. */
   recordInputs(on: boolean): void {
@@ -68,9 +82,9 @@ export class Linear extends Module {
     return this.inputMax;
   }
 
-  /** Bytes held by the packed weight, its transpose included (0 when not packed). */
+  /** Bytes held by the packed weight (0 when not packed). */
   get packedBytes(): number {
-    return (this.packedWeight?.data.byteLength ?? 0) + (this.packedWeight?.transposed?.byteLength ?? 0);
+    return this.packedWeight?.data.byteLength ?? 0;
   }
 
   forward(x: Tensor): Tensor {

@@ -91,7 +91,7 @@ describe("AdapterKit precision", () => {
     const bf16 = await AdapterKit.load(MODEL, { precision: "bf16", log: (line) => logs.push(line) });
     const run = await trainDemoRecipe(bf16, "bf16");
     assert.ok(
-      logs.some((l) => /frozen base runs in bf16 forward and backward/.test(l)),
+      logs.some((l) => /frozen base runs in bf16, forward and backward/.test(l)),
       logs.join("\n"),
     );
     assert.ok(trained.losses.length >= 200 && run.losses.length === trained.losses.length, `${trained.losses.length} vs ${run.losses.length} steps`);
@@ -103,6 +103,21 @@ describe("AdapterKit precision", () => {
     );
     assert.ok(mean <= 1e-2, `mean |diff| ${mean}`);
     assert.ok(Math.abs(a16 - a32) <= 0.005, `bf16-trained ${a16} vs fp32 ${a32}`);
+  });
+
+  it("a bf16 kit keeps no fp32 Linear weights; full fine-tuning reads them again from the checkpoint, and says so", async (t) => {
+    if (!kernel("bf16")) return t.skip("no native bf16 kernel here; the fallback is the last test");
+    const logs: string[] = [];
+    const kit = await AdapterKit.load(MODEL, { precision: "bf16", log: (line) => logs.push(line) });
+    assert.equal(kit.base.holdsFp32Weights, false);
+    assert.match(logs.join("\n"), /packed once as bf16 \(avx512-bf16\), \d+ MiB \(their fp32 copies, \d+ MiB, freed\)/);
+    assert.throws(() => kit.base.fingerprint(), (e: unknown) => e instanceof ConfigError && /fp32 Linear weights were dropped after packing them in bf16/.test(e.message));
+    const options = { mode: "full" as const, maxTrainExamples: 32, maxDevExamples: 16, epochs: 1, batchSize: 16 };
+    const summary = await kit.train({ adapter: "full", task: SST2, out: join(tmp, "full-over-bf16"), options });
+    assert.ok(logs.some((l) => /train: mode full trains its own fp32 encoder, read again from .*mini-bert-uncased \(the bf16 base keeps no fp32 weights\)/.test(l)), logs.join("\n"));
+    const fresh = await AdapterKit.load(MODEL, { log: () => {} });
+    const again = await fresh.train({ adapter: "full", task: SST2, out: join(tmp, "full-over-fp32"), options });
+    assert.deepEqual(summary.final, again.final, "the same run as over an fp32 kit's copy");
   });
 
   it("refuses an unknown precision", async () => {

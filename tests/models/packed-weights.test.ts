@@ -139,7 +139,7 @@ describe("packed encoder weights", () => {
     assert.ok(worst <= 2e-2, `worst per-token relative error ${worst}`);
   });
 
-  it("bf16 for training: dX = dOut·W runs as a bf16 Linear over Wᵀ (exactly), within 1e-2 of fp32's dX", (t) => {
+  it("bf16 for training: dX = dOut·W from W's bf16 pack equals a bf16 Linear over Wᵀ (exactly), with or without the fp32 W, within 1e-2 of fp32's dX", (t) => {
     if (backend.linearKernel("bf16") === null) return t.skip(`no bf16 kernel on this backend (${backend.name})`);
     const e = new Engine({ backend });
     const rng = new Rng(3);
@@ -147,7 +147,7 @@ describe("packed encoder weights", () => {
     const layer = new Linear(e, IN, OUT, { rng, std: 0.5 });
     for (const p of layer.parameters()) p.requiresGrad = false;
     const dX = (packed: boolean): Float32Array => {
-      layer.pack(packed ? "bf16" : null, null, { forTraining: packed });
+      if (packed !== layer.packedBytes > 0) layer.pack(packed ? "bf16" : null);
       const x = e.tensor(Array.from({ length: N * IN }, (_, i) => Math.sin(i)), [N, IN], { requiresGrad: true });
       e.backward(sum(layer.forward(x)));
       const g = Float32Array.from(x.grad ?? []);
@@ -165,6 +165,9 @@ describe("packed encoder weights", () => {
     const want = new Float32Array(N * IN);
     backend.linearPacked(want, new Float32Array(N * OUT).fill(1), packedT, null, N, IN, OUT, "bf16");
     assert.deepEqual(bf16, want);
+    layer.dropFp32Weight();
+    assert.equal(layer.weight.data.length, 0);
+    assert.deepEqual(dX(true), want, "the same dX once the fp32 weight is gone");
     let d2 = 0, n2 = 0;
     fp32.forEach((v, i) => {
       d2 += (bf16[i] - v) ** 2;

@@ -5,7 +5,8 @@
 // the dot products are exact integer sums, and every float operation is rounded to float32 (Math.fround) in
 // the order the native kernel makes it. bf16: w and x rounded to bfloat16 (nearest even), exact products added
 // into a float32 sum pair by pair, k odd before k even, as vdpbf16ps does. fp32: the packed buffer is a copy of w
-// and the product is this backend's matmul.
+// and the product is this backend's matmul. Backward's dX over a bf16 weight (linearPackedTransposed) reads the same
+// buffer down its columns.
 //
 // Layouts (this backend's own; a buffer is only read by the backend that packed it):
 //   fp32  float32 w[N][K]
@@ -121,11 +122,7 @@ export function linearPacked(out: FloatArray, x: FloatArray, packed: Uint8Array,
     for (let i = 0; i < M; i++) {
       for (let k = 0; k < K; k++) xb[k] = toBf16(x[i * K + k]);
       for (let j = 0; j < N; j++) {
-        let acc = 0;
-        for (let k = 0; k < K; k += 2) {
-          if (k + 1 < K) acc = addFlushed(acc, xb[k + 1] * w[j * K + k + 1]);
-          acc = addFlushed(acc, xb[k] * w[j * K + k]);
-        }
+        const acc = bf16Dot(xb, w, j * K, 1, K);
         out[i * N + j] = bias ? f(acc + bias[j]) : acc;
       }
     }
@@ -142,6 +139,27 @@ export function linearPacked(out: FloatArray, x: FloatArray, packed: Uint8Array,
       out[i * N + j] = bias ? f(y + bias[j]) : y;
     }
   }
+}
+
+/** out (M,K) = x (M,N) · w, w (N,K) from packLinear's bf16 buffer: backward's dX, the sums of linearPacked over wᵀ. */
+export function linearPackedTransposed(out: FloatArray, x: FloatArray, packed: Uint8Array, M: number, N: number, K: number, precision: LinearPrecision): void {
+  if (precision !== "bf16") throw new RangeError(`ref linearPackedTransposed: expected argument 'precision' to be "bf16" (the one packed weight backward reads), got "${precision}"`);
+  const w = new Float32Array(packed.buffer, packed.byteOffset, N * K);
+  const xb = new Float32Array(N);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) xb[j] = toBf16(x[i * N + j]);
+    for (let k = 0; k < K; k++) out[i * K + k] = bf16Dot(xb, w, k, K, N);
+  }
+}
+
+/** Σ_k xb[k]·w[at + k·stride] over pairs, k odd before k even, as vdpbf16ps adds them into an fp32 lane. */
+function bf16Dot(xb: Float32Array, w: Float32Array, at: number, stride: number, K: number): number {
+  let acc = 0;
+  for (let k = 0; k < K; k += 2) {
+    if (k + 1 < K) acc = addFlushed(acc, xb[k + 1] * w[at + (k + 1) * stride]);
+    acc = addFlushed(acc, xb[k] * w[at + k * stride]);
+  }
+  return acc;
 }
 
 /** The reference backend runs every precision everywhere (slowly). */

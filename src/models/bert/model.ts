@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { add, reshape, selectTokens, tanh, type Engine, type Tensor } from "../../autograd/index.js";
 import { formatShape } from "../../dtype.js";
-import { FormatError, ShapeError } from "../../errors.js";
+import { ConfigError, FormatError, ShapeError } from "../../errors.js";
 import type { LinearPrecision } from "../../kernels/index.js";
 import {
   Dropout, Embedding, EncoderLayers, LayerNorm, Linear, Module, ModuleList, paddingMask, Routing, TransformerLayer, type ForwardContext,
@@ -90,7 +90,7 @@ export class BertModel extends Module {
   /** null for a checkpoint that has none (a *ForMaskedLM export, RoBERTa's). */
   readonly pooler: Linear | null;
   private packing: LinearPrecision | null = null;
-  private packedTraining = false;
+  private fp32Dropped = false;
 
   /** randomInit false: every weight zero, nothing drawn, for a model whose weights are loaded next (a loader,
    *  copy()); drawing BERT-base's 110M truncated normals alone took seconds. */
@@ -129,21 +129,21 @@ export class BertModel extends Module {
   /** A new encoder with copies of this one's weights, for a run that trains encoder weights (full fine-tuning,
    *  top layers, K-Adapter's fine-tuned PLM) while this one stays as loaded. Its parameters require gradients. */
   copy(): BertModel {
+    this.checkFp32("copy");
     const twin = new BertModel(this.engine, this.config, { pooler: this.pooler !== null, randomInit: false });
     twin.loadWeights(new Map(this.namedParameters().map(([n, t]) => [n, Float32Array.from(t.data)])), "the base model");
     return twin;
   }
 
   /**
-   * Packs every Linear weight of the frozen encoder (and pooler) once, for inference: "fp32" GEMM panels (the
-   * same products, without re-packing each weight at every call), "int8" or "bf16"; null unpacks. Every
-   * parameter must be frozen. int8 with a calibration batch first runs it in fp32 and records each Linear's input range per
-   * channel, for SmoothQuant's migration (Linear.pack). bf16 forTraining also packs each Wᵀ, so that training
-   * an adapter over the frozen base runs backward's dX GEMMs in bf16 too. Returns the bytes the packed weights
-   * hold.
+   * Packs every Linear weight of the frozen encoder (and pooler) once: "fp32" GEMM panels (the same products,
+   * without re-packing each weight at every call), "int8" or "bf16"; null unpacks. Every parameter must be
+   * frozen. int8 with a calibration batch first runs it in fp32 and records each Linear's input range per
+   * channel, for SmoothQuant's migration (Linear.pack). Returns the bytes the packed weights hold.
    */
-  packWeights(precision: LinearPrecision | null, calibration: EncoderInput | null = null, options: { forTraining?: boolean } = {}): number {
-    const linears = this.modules().filter((m): m is Linear => m instanceof Linear);
+  packWeights(precision: LinearPrecision | null, calibration: EncoderInput | null = null): number {
+    this.checkFp32("packWeights");
+    const linears = this.linears();
     if (precision === "int8" && calibration) {
       for (const l of linears) {
         l.pack(null);
@@ -153,19 +153,45 @@ export class BertModel extends Module {
       this.engine.release();
     }
     this.packing = precision;
-    this.packedTraining = options.forTraining === true;
     let bytes = 0;
     for (const l of linears) {
-      l.pack(precision, l.recordedInputMax, options);
+      l.pack(precision, l.recordedInputMax);
       l.recordInputs(false);
       bytes += l.packedBytes;
     }
     return bytes;
   }
 
-  /** Whether packWeights packed for training (bf16 with each Wᵀ too). */
-  get packedForTraining(): boolean {
-    return this.packedTraining;
+  /**
+   * After packWeights in int8 or bf16: frees the fp32 Linear weights, which nothing then reads (the forward and
+   * bf16's backward read the packed ones), and gives every other parameter its own array, so that the buffer
+   * the checkpoint was read into is freed too. The model can then no longer be copied, fingerprinted or packed
+   * again; read the checkpoint again for those. Returns the bytes freed.
+   */
+  dropFp32Weights(): number {
+    this.checkFp32("dropFp32Weights");
+    let bytes = 0;
+    for (const l of this.linears()) {
+      bytes += l.weight.size * 4;
+      l.dropFp32Weight();
+    }
+    for (const t of this.parameters()) if (t.data.length === t.size) t.storage.data = t.data.slice();
+    this.fp32Dropped = true;
+    return bytes;
+  }
+
+  /** Whether the fp32 Linear weights are here (not dropped after packing in int8 or bf16). */
+  get holdsFp32Weights(): boolean {
+    return !this.fp32Dropped;
+  }
+
+  private checkFp32(what: string): void {
+    if (this.fp32Dropped)
+      throw new ConfigError(`${what}: the base model's fp32 Linear weights were dropped after packing them in ${this.packing}; hint: read the checkpoint again (or load it in fp32)`);
+  }
+
+  private linears(): Linear[] {
+    return this.modules().filter((m): m is Linear => m instanceof Linear);
   }
 
   /** How the Linear weights are packed (packWeights), or null. */
@@ -175,6 +201,7 @@ export class BertModel extends Module {
 
   /** sha256 over every parameter's name and float32 values: equal only for the same weights. */
   fingerprint(): string {
+    this.checkFp32("fingerprint");
     const hash = createHash("sha256");
     for (const [name, t] of this.namedParameters()) {
       hash.update(name);
@@ -188,6 +215,7 @@ export class BertModel extends Module {
    *  adopts the arrays as they are, so the caller hands them over: BERT-base's 440 MB is then never copied,
    *  and a copy cost as much as reading the file (touching fresh memory is what is slow). */
   loadWeights(params: ReadonlyMap<string, Float32Array>, source = "checkpoint"): void {
+    this.checkFp32("loadWeights");
     for (const [name, t] of this.namedParameters()) {
       const data = params.get(name);
       if (!data) throw new FormatError(`${source}: expected tensor "${name}", got none`);

@@ -134,6 +134,28 @@ describe("packed Linear weights (native)", () => {
     }
   });
 
+  it("bf16 backward: dX = dOut · w from w's own pack, bit for bit the reference twin and a bf16 Linear over wᵀ packed", (t) => {
+    const b = nativeOrNull(t);
+    if (!b || b.linearKernel("bf16") === null) return;
+    for (const [i, [M, N, K]] of SHAPES.entries()) {
+      const { w } = operands(M, N, K, 400 + i);
+      const d = makeRng(500 + i).fill(new Float32Array(M * N), -1, 1); // dOut (M,N)
+      const transposed = (backend: Backend): Float32Array => {
+        const out = new Float32Array(M * K).fill(NaN);
+        backend.linearPackedTransposed(out, d, pack(backend, w, N, K, "bf16"), M, N, K, "bf16");
+        return out;
+      };
+      const got = transposed(b);
+      assert.equal(firstDifference(got, transposed(refBackend)), null, `M ${M} N ${N} K ${K} against the reference`);
+      const wT = new Float32Array(K * N);
+      w.forEach((v, at) => (wT[(at % K) * N + Math.floor(at / K)] = v));
+      assert.equal(firstDifference(got, run(b, pack(b, wT, K, N, "bf16"), d, M, K, N, "bf16")), null, `M ${M} N ${N} K ${K} against wᵀ packed`);
+    }
+    const packed = pack(b, new Float32Array(48 * 8), 48, 8, "bf16");
+    assert.throws(() => b.linearPackedTransposed(new Float32Array(8), new Float32Array(48), pack(b, new Float32Array(48 * 8), 48, 8, "fp32"), 1, 48, 8, "fp32"), /linearPackedTransposed.*'precision'.*"bf16".*"fp32"/);
+    assert.throws(() => b.linearPackedTransposed(new Float32Array(7), new Float32Array(48), packed, 1, 48, 8, "bf16"), /linearPackedTransposed.*'out'.*M\*K/);
+  });
+
   it("checks its arguments: a short packed buffer, an unknown precision", (t) => {
     const b = nativeOrNull(t);
     if (!b) return;
@@ -177,7 +199,7 @@ try { b.packedLinearBytes(48, 8, "int8"); console.log("accepted"); } catch (e) {
     assert.match(refusal, /packedLinearBytes.*one this CPU runs, got "int8"/);
   });
 
-  it("gives bit-identical results on one and two threads (fp32 packed, int8, bf16)", (t) => {
+  it("gives bit-identical results on one and two threads (fp32 packed, int8, bf16 and its backward)", (t) => {
     const b = nativeOrNull(t);
     if (!b || FORCED) return;
     const kernels = new URL("../../../src/kernels/index.js", import.meta.url).href;
@@ -196,6 +218,10 @@ for (const precision of ["fp32", "int8", "bf16"].filter((p) => b.linearKernel(p)
     const out = new Float32Array(M * N);
     b.linearPacked(out, rand(M * K), packed, rand(N), M, N, K, precision);
     hash.update(new Uint8Array(out.buffer));
+    if (precision !== "bf16") continue;
+    const dX = new Float32Array(M * K);
+    b.linearPackedTransposed(dX, rand(M * N), packed, M, N, K, precision);
+    hash.update(new Uint8Array(dX.buffer));
   }
 }
 console.log(hash.digest("hex"));

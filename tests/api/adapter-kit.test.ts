@@ -236,7 +236,11 @@ describe("AdapterKit with K-Adapter tasks", () => {
     const int8Logs: string[] = [];
     const int8 = await AdapterKit.load(MODEL, { precision: "int8", log: (line) => int8Logs.push(line) });
     assert.equal((await int8.loadAdapter("typing", join(tmp, "k-typing/task"))).head, "multilabel");
-    if (int8.precision === "int8") assert.ok(int8Logs.some((l) => /reading .* again for the fp32 weights' fingerprint \(the int8 base keeps none\)/.test(l)), int8Logs.join("\n"));
+    if (int8.precision === "int8")
+      assert.ok(
+        int8Logs.some((l) => /reading .* again for the fp32 weights' fingerprint \(the int8 base keeps none\)/.test(l)),
+        int8Logs.join("\n"),
+      );
     assert.equal(Object.keys(((await int8.predict("typing", [mention]))[0] as MultilabelResult).scores).length, 9);
 
     await assert.rejects(

@@ -111,10 +111,16 @@ describe("AdapterKit precision", () => {
     const kit = await AdapterKit.load(MODEL, { precision: "bf16", log: (line) => logs.push(line) });
     assert.equal(kit.base.holdsFp32Weights, false);
     assert.match(logs.join("\n"), /packed once as bf16 \(avx512-bf16\), \d+ MiB \(their fp32 copies, \d+ MiB, freed\)/);
-    assert.throws(() => kit.base.fingerprint(), (e: unknown) => e instanceof ConfigError && /fp32 Linear weights were dropped after packing them in bf16/.test(e.message));
+    assert.throws(
+      () => kit.base.fingerprint(),
+      (e: unknown) => e instanceof ConfigError && /fp32 Linear weights were dropped after packing them in bf16/.test(e.message),
+    );
     const options = { mode: "full" as const, maxTrainExamples: 32, maxDevExamples: 16, epochs: 1, batchSize: 16 };
     const summary = await kit.train({ adapter: "full", task: SST2, out: join(tmp, "full-over-bf16"), options });
-    assert.ok(logs.some((l) => /train: mode full trains its own fp32 encoder, read again from .*mini-bert-uncased \(the bf16 base keeps no fp32 weights\)/.test(l)), logs.join("\n"));
+    assert.ok(
+      logs.some((l) => /train: mode full trains its own fp32 encoder, read again from .*mini-bert-uncased \(the bf16 base keeps no fp32 weights\)/.test(l)),
+      logs.join("\n"),
+    );
     const fresh = await AdapterKit.load(MODEL, { log: () => {} });
     const again = await fresh.train({ adapter: "full", task: SST2, out: join(tmp, "full-over-fp32"), options });
     assert.deepEqual(summary.final, again.final, "the same run as over an fp32 kit's copy");

@@ -6,7 +6,7 @@
 //
 //   npm run build && node dist/scripts/scale-out.js --model MODEL_DIR --adapters STORE [--replicas 2] [--port 8080]
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,6 +26,8 @@ export interface ScaleOutOptions {
 export interface ScaleOut {
   url: string;
   replicas: Served[];
+  /** nginx's folder: its config, pid and logs (a temporary one unless options.work named it: stop removes it) */
+  work: string;
   stop(): Promise<void>;
 }
 
@@ -160,24 +162,24 @@ export async function startScaleOut(o: ScaleOutOptions): Promise<ScaleOut> {
     } catch {
       /* not yet */
     }
-    if (nginx.exitCode !== null || i > 100) throw new Error(`nginx did not start: ${nginxErr}`);
+    if (nginx.exitCode !== null || i > 100) {
+      await stop();
+      throw new Error(`nginx did not start: ${nginxErr}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   log(`nginx at ${url} (config ${conf}) in front of ${replicas.map((r) => r.url).join(", ")}`);
-  const stopProc = (p: ChildProcess, signal: NodeJS.Signals): Promise<void> =>
-    new Promise((ok) => {
-      if (p.exitCode !== null || p.signalCode !== null) return ok();
-      p.once("exit", () => ok());
-      p.kill(signal);
+  return { url, replicas, work, stop };
+
+  async function stop(): Promise<void> {
+    await new Promise<void>((ok) => {
+      if (nginx.exitCode !== null || nginx.signalCode !== null) return ok();
+      nginx.once("exit", () => ok());
+      nginx.kill("SIGQUIT");
     });
-  return {
-    url,
-    replicas,
-    stop: async () => {
-      await stopProc(nginx, "SIGQUIT");
-      await Promise.all(replicas.map((r) => r.stop()));
-    },
-  };
+    await Promise.all(replicas.map((r) => r.stop()));
+    if (!o.work) rmSync(work, { recursive: true, force: true }); // the folder this call made, logs and all
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

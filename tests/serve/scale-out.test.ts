@@ -2,7 +2,7 @@
 // Under load one replica is killed with SIGKILL: only the requests in flight on it may fail, and traffic for
 // its adapters continues on the survivor.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, it } from "node:test";
@@ -92,4 +92,5 @@ it("routes each adapter to one replica, and after a SIGKILL only in-flight reque
   } finally {
     await cluster.stop();
   }
+  assert.ok(!existsSync(cluster.work), `stop removes nginx's temporary folder ${cluster.work}`);
 });

@@ -23,10 +23,11 @@
 //                                      nothing else runs
 //   --shapes 8x128,32x64               only these shapes      --modes forward,adapters   only these modes
 //   --quick                            fewer timed steps      --no-torch                 AdapterKit only
-//   --precision bf16                   AdapterKit's frozen base in bf16 (forward and adapters modes: its Linear
-//                                      weights packed as bf16, and for adapters their transposes for dX, as
-//                                      AdapterKit.train does on a bf16 kit); full keeps fp32. PyTorch runs those
-//                                      modes under torch.autocast("cpu", dtype=torch.bfloat16)
+//   --precision fp32,bf16              the precisions to run (default both, bf16 where the CPU has AVX-512 BF16).
+//                                      bf16 rows (forward and adapters; full stays fp32): AdapterKit's frozen base
+//                                      packed once in bf16, its fp32 weights dropped, as AdapterKit.load does;
+//                                      PyTorch runs under torch.autocast("cpu", dtype=torch.bfloat16).
+//                                      --profile profiles the first precision listed
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -187,7 +188,11 @@ class KernelProfiler {
   private add(key: string, args: unknown[], ns: bigint): void {
     let label = key;
     let flops = 0;
-    if (key === "matmul") {
+    if (key === "linearPacked" || key === "linearPackedTransposed") {
+      const [M, N, K, precision] = args.slice(key === "linearPacked" ? 4 : 3) as [number, number, number, string];
+      flops = 2 * M * N * K;
+      label = `${key === "linearPacked" ? "linear fwd" : "linear dX"} ${precision}`;
+    } else if (key === "matmul") {
       const [, , , batch, M, N, K, transA, transB, beta] = args as [unknown, unknown, unknown, number, number, number, number, boolean, boolean, number];
       flops = 2 * batch * M * N * K;
       label = !transA && transB && beta === 0 ? "matmul fwd  x·Wᵀ" : !transA && !transB ? "matmul dX   dOut·W" : transA && !transB ? "matmul dW   dOutᵀ·x" : "matmul other";
@@ -211,6 +216,8 @@ function bump(map: Map<string, KernelStat>, label: string, ns: bigint, flops: nu
 }
 
 // ---- one AdapterKit measurement (child "run") ----------------------------------------------------------
+type Precision = "fp32" | "bf16";
+
 interface RunArgs {
   dir: string;
   mode: Mode;
@@ -218,6 +225,7 @@ interface RunArgs {
   warmup: number;
   steps: number;
   profile: boolean;
+  precision: Precision;
 }
 
 export interface SideResult {
@@ -261,7 +269,7 @@ async function runChild(args: RunArgs): Promise<void> {
   const groups = model.parameterGroups();
   const all = [...groups.base, ...groups.adapters, ...groups.head];
   const trainable: NamedTensor[] = args.mode === "forward" ? [] : applyTrainMode(args.mode, groups);
-  const bf16 = process.env.ADAPTERKIT_BENCH_PRECISION === "bf16" && args.mode !== "full";
+  const bf16 = args.precision === "bf16" && args.mode !== "full";
   if (bf16) {
     if (args.mode === "forward") for (const [, t] of groups.base) t.requiresGrad = false; // adapters: applyTrainMode froze them
     built.encoder.packWeights("bf16");
@@ -417,11 +425,11 @@ interface Options {
   quick: boolean;
   torch: boolean;
   profile: Mode | null;
-  precision: "fp32" | "bf16";
+  precisions: Precision[];
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { shapes: [...SHAPES], modes: [...MODES], quick: false, torch: true, profile: null, precision: "fp32" };
+  const o: Options = { shapes: [...SHAPES], modes: [...MODES], quick: false, torch: true, profile: null, precisions: ["fp32", "bf16"] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -435,14 +443,15 @@ function parseOptions(argv: string[]): Options {
     else if (a === "--no-torch") o.torch = false;
     else if (a === "--shapes") o.shapes = value().split(",").map(parseShape);
     else if (a === "--modes") o.modes = value().split(",").map(parseMode);
-    else if (a === "--precision") {
-      const p = value();
-      if (p !== "fp32" && p !== "bf16") throw new Error(`bench: --precision: expected fp32 or bf16, got "${p}"`);
-      o.precision = p;
-    }
+    else if (a === "--precision") o.precisions = value().split(",").map(parsePrecision);
     else throw new Error(`bench: unknown flag "${a}"; expected --profile[=mode], --shapes BxT,..., --modes m,..., --quick, --no-torch`);
   }
   return o;
+}
+
+function parsePrecision(s: string): Precision {
+  if (s !== "fp32" && s !== "bf16") throw new Error(`bench: --precision: expected fp32 and/or bf16, got "${s}"`);
+  return s;
 }
 
 function parseMode(s: string): Mode {
@@ -474,14 +483,14 @@ function spawnJson(command: string, argv: string[], env: NodeJS.ProcessEnv, echo
   return { result: JSON.parse(last.slice("RESULT ".length)) as SideResult, error: null };
 }
 
-function runAdapterKit(dir: string, mode: Mode, shape: Shape, warmup: number, steps: number, profile: boolean): { result: SideResult | null; error: string | null } {
-  const argv = [SELF, "--child", "run", dir, mode, String(shape.B), String(shape.T), String(warmup), String(steps), profile ? "profile" : "-"];
+function runAdapterKit(dir: string, mode: Mode, shape: Shape, precision: Precision, warmup: number, steps: number, profile: boolean): { result: SideResult | null; error: string | null } {
+  const argv = [SELF, "--child", "run", dir, mode, String(shape.B), String(shape.T), String(warmup), String(steps), profile ? "profile" : "-", precision];
   return spawnJson(process.execPath, argv, process.env, profile);
 }
 
 /** profileSteps > 0: PyTorch also profiles that many more steps and prints its op table. */
-function runTorch(dir: string, mode: Mode, shape: Shape, warmup: number, steps: number, profileSteps = 0): { result: SideResult | null; error: string | null } {
-  const autocast = process.env.ADAPTERKIT_BENCH_PRECISION === "bf16" && mode !== "full"; // its bf16 rows against torch's
+function runTorch(dir: string, mode: Mode, shape: Shape, precision: Precision, warmup: number, steps: number, profileSteps = 0): { result: SideResult | null; error: string | null } {
+  const autocast = precision === "bf16"; // AdapterKit's bf16 rows against torch's autocast
   const spec = { dir, mode, B: shape.B, T: shape.T, warmup, steps, threads: TORCH_THREADS, lr: LR, clip: CLIP_NORM, weightDecay: WEIGHT_DECAY, adapter: ADAPTER, seed: SEEDS.dropout, profile: profileSteps, autocast };
   return spawnJson(PYTHON, [TORCH_SCRIPT, JSON.stringify(spec)], { ...process.env, OMP_WAIT_POLICY: "PASSIVE" }, profileSteps > 0);
 }
@@ -492,6 +501,7 @@ const fmtLoad = (): string => loadavg().map((x) => x.toFixed(2)).join(" ");
 interface Row {
   shape: Shape;
   mode: Mode;
+  precision: Precision;
   ak: SideResult | null;
   pt: SideResult | null;
   akError: string | null;
@@ -500,10 +510,13 @@ interface Row {
 }
 
 async function parent(o: Options): Promise<void> {
-  process.env.ADAPTERKIT_BENCH_PRECISION = o.precision; // read by the AdapterKit children
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), "adapterkit-bench-"));
-  console.log(`AdapterKit vs PyTorch, BERT-base + Houlsby adapters (m = ${BOTTLENECK}), fp32, dropout 0.1`);
+  console.log(`AdapterKit vs PyTorch, BERT-base + Houlsby adapters (m = ${BOTTLENECK}), ${o.precisions.join(" and ")}, dropout 0.1`);
+  if (o.precisions.includes("bf16") && loadBackend("native").linearKernel("bf16") === null) {
+    console.log(`bf16: this CPU has no AVX-512 BF16 kernel (or ADAPTERKIT_GEMM_KERNEL rules it out): fp32 rows only`);
+    o.precisions = o.precisions.filter((p) => p !== "bf16");
+  }
   console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}; load average at start ${fmtLoad()} (1/5/15 min; above ${cpus().length} the cores are shared with other work)`);
   try {
     const prep = spawnSync(process.execPath, [SELF, "--child", "prepare", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
@@ -514,12 +527,14 @@ async function parent(o: Options): Promise<void> {
 
     if (o.profile) {
       const shape = o.shapes[0]; // 8x128 unless --shapes says otherwise
-      const r = runAdapterKit(dir, o.profile, shape, PROFILE_WARMUP, PROFILE_STEPS, true);
+      const precision = o.profile === "full" ? "fp32" : o.precisions[0];
+      console.log(`profiling ${precision}`);
+      const r = runAdapterKit(dir, o.profile, shape, precision, PROFILE_WARMUP, PROFILE_STEPS, true);
       if (!r.result) throw new Error(`bench: the profile run failed: ${r.error}`);
       const ak = r.result;
       console.log(`\nAdapterKit: ${tokensPerSecond(ak).toFixed(0)} tokens/s (median of the profiled steps), peak RSS ${ak.maxRssMiB.toFixed(0)} MiB; load average ${fmtLoad()}`);
       if (hasTorch) {
-        const t = runTorch(dir, o.profile, shape, PROFILE_WARMUP, PROFILE_STEPS, PROFILE_TORCH_STEPS);
+        const t = runTorch(dir, o.profile, shape, precision, PROFILE_WARMUP, PROFILE_STEPS, PROFILE_TORCH_STEPS);
         if (!t.result) throw new Error(`bench: the PyTorch profile run failed: ${t.error}`);
         const pt = t.result;
         console.log(`PyTorch: ${tokensPerSecond(pt).toFixed(0)} tokens/s (median of ${pt.stepSeconds.length} unprofiled steps), peak RSS ${pt.maxRssMiB.toFixed(0)} MiB, ${pt.coresBusy.toFixed(2)} cores busy`);
@@ -533,14 +548,16 @@ async function parent(o: Options): Promise<void> {
     for (const shape of o.shapes) {
       const plan = o.quick ? QUICK_PLAN : shape === MAIN_SHAPE ? MAIN_PLAN : OTHER_PLAN;
       for (const mode of o.modes) {
-        const loadBefore = fmtLoad();
-        process.stdout.write(`${shapeKey(shape).padEnd(7)} ${mode.padEnd(9)} AdapterKit ...`);
-        const ak = runAdapterKit(dir, mode, shape, plan.warmup, plan.steps[mode], false);
-        process.stdout.write(ak.result ? ` ${tokensPerSecond(ak.result).toFixed(0)} tok/s` : " failed");
-        const pt = hasTorch ? runTorch(dir, mode, shape, plan.warmup, plan.steps[mode]) : { result: null, error: "not run" };
-        if (hasTorch) process.stdout.write(`, PyTorch ... ${pt.result ? `${tokensPerSecond(pt.result).toFixed(0)} tok/s` : "failed"}`);
-        process.stdout.write(`  (load ${loadBefore})\n`);
-        rows.push({ shape, mode, ak: ak.result, pt: pt.result, akError: ak.error, ptError: hasTorch ? pt.error : null, loadBefore });
+        for (const precision of o.precisions.filter((p) => p === "fp32" || mode !== "full")) {
+          const loadBefore = fmtLoad();
+          process.stdout.write(`${shapeKey(shape).padEnd(7)} ${mode.padEnd(9)} ${precision} AdapterKit ...`);
+          const ak = runAdapterKit(dir, mode, shape, precision, plan.warmup, plan.steps[mode], false);
+          process.stdout.write(ak.result ? ` ${tokensPerSecond(ak.result).toFixed(0)} tok/s` : " failed");
+          const pt = hasTorch ? runTorch(dir, mode, shape, precision, plan.warmup, plan.steps[mode]) : { result: null, error: "not run" };
+          if (hasTorch) process.stdout.write(`, PyTorch ... ${pt.result ? `${tokensPerSecond(pt.result).toFixed(0)} tok/s` : "failed"}`);
+          process.stdout.write(`  (load ${loadBefore})\n`);
+          rows.push({ shape, mode, precision, ak: ak.result, pt: pt.result, akError: ak.error, ptError: hasTorch ? pt.error : null, loadBefore });
+        }
       }
     }
     printTables(rows, started);
@@ -552,7 +569,8 @@ async function parent(o: Options): Promise<void> {
 function printTables(rows: Row[], started: number): void {
   const cell = (s: string, w: number): string => s.padStart(w);
   console.log(`\nthroughput: tokens/s = B·T / median step time (timed steps after warm-up); ratio = AdapterKit / PyTorch (> 1: AdapterKit faster)`);
-  console.log(`${"shape".padEnd(8)}${"mode".padEnd(10)}${cell("AK tok/s", 10)}${cell("PT tok/s", 10)}${cell("ratio", 8)}${cell("best", 7)}${cell("per CPU", 9)}`
+  const what = (r: Row): string => `${r.mode} ${r.precision}`.padEnd(15);
+  console.log(`${"shape".padEnd(8)}${"mode".padEnd(15)}${cell("AK tok/s", 10)}${cell("PT tok/s", 10)}${cell("ratio", 8)}${cell("best", 7)}${cell("per CPU", 9)}`
     + `${cell("AK MiB", 8)}${cell("PT MiB", 8)}${cell("mem ratio", 10)}${cell("AK cores", 9)}${cell("PT cores", 9)}${cell("steps", 7)}`);
   const f0 = (x: number): string => (Number.isFinite(x) ? x.toFixed(0) : "-");
   const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : "-");
@@ -561,7 +579,7 @@ function printTables(rows: Row[], started: number): void {
     const pt = r.pt ? tokensPerSecond(r.pt) : NaN;
     const best = r.ak && r.pt ? Math.min(...r.pt.stepSeconds) / Math.min(...r.ak.stepSeconds) : NaN;
     const perCpu = r.ak && r.pt ? (ak / r.ak.coresBusy) / (pt / r.pt.coresBusy) : NaN;
-    console.log(`${shapeKey(r.shape).padEnd(8)}${r.mode.padEnd(10)}${cell(f0(ak), 10)}${cell(f0(pt), 10)}${cell(f2(ak / pt) + "x", 8)}${cell(f2(best) + "x", 7)}${cell(f2(perCpu) + "x", 9)}`
+    console.log(`${shapeKey(r.shape).padEnd(8)}${what(r)}${cell(f0(ak), 10)}${cell(f0(pt), 10)}${cell(f2(ak / pt) + "x", 8)}${cell(f2(best) + "x", 7)}${cell(f2(perCpu) + "x", 9)}`
       + `${cell(f0(r.ak?.maxRssMiB ?? NaN), 8)}${cell(f0(r.pt?.maxRssMiB ?? NaN), 8)}${cell(f2((r.ak?.maxRssMiB ?? NaN) / (r.pt?.maxRssMiB ?? NaN)) + "x", 10)}`
       + `${cell(f2(r.ak?.coresBusy ?? NaN), 9)}${cell(f2(r.pt?.coresBusy ?? NaN), 9)}${cell(String(r.ak?.stepSeconds.length ?? "-"), 7)}`);
   }
@@ -571,7 +589,7 @@ function printTables(rows: Row[], started: number): void {
   console.log(`  (2 = both cores busy; much less on a loaded machine means the process waited for a core, and its row is noisy).`);
 
   console.log(`\nsame maths (dropout off; forward: the loss; training modes: the first warm-up step's loss and gradient norm before clipping)`);
-  console.log(`${"shape".padEnd(8)}${"mode".padEnd(10)}${cell("AK loss", 14)}${cell("PT loss", 14)}${cell("|diff|", 10)}${cell("AK grad norm", 14)}${cell("PT grad norm", 14)}${cell("rel diff", 10)}${cell("trainable / total params", 30)}`);
+  console.log(`${"shape".padEnd(8)}${"mode".padEnd(15)}${cell("AK loss", 14)}${cell("PT loss", 14)}${cell("|diff|", 10)}${cell("AK grad norm", 14)}${cell("PT grad norm", 14)}${cell("rel diff", 10)}${cell("trainable / total params", 30)}`);
   for (const r of rows) {
     const e = (x: number | null | undefined): string => (x === null || x === undefined ? "-" : x.toPrecision(8));
     const d = r.ak && r.pt ? Math.abs(r.ak.checkLoss - r.pt.checkLoss).toExponential(1) : "-";
@@ -580,25 +598,45 @@ function printTables(rows: Row[], started: number): void {
     const rel = gn != null && gp != null ? (Math.abs(gn - gp) / Math.abs(gp)).toExponential(1) : "-";
     const params = r.ak ? `${r.ak.params.trainable.toLocaleString("en")} / ${r.ak.params.total.toLocaleString("en")}` : "-";
     const ptParams = r.pt ? ` (PT ${r.pt.params.trainable.toLocaleString("en")})` : "";
-    console.log(`${shapeKey(r.shape).padEnd(8)}${r.mode.padEnd(10)}${cell(e(r.ak?.checkLoss), 14)}${cell(e(r.pt?.checkLoss), 14)}${cell(d, 10)}${cell(e(gn), 14)}${cell(e(gp), 14)}${cell(rel, 10)}  ${params}${ptParams}`);
+    console.log(`${shapeKey(r.shape).padEnd(8)}${what(r)}${cell(e(r.ak?.checkLoss), 14)}${cell(e(r.pt?.checkLoss), 14)}${cell(d, 10)}${cell(e(gn), 14)}${cell(e(gp), 14)}${cell(rel, 10)}  ${params}${ptParams}`);
   }
   for (const r of rows) {
-    if (r.akError) console.log(`AdapterKit ${shapeKey(r.shape)} ${r.mode} failed: ${r.akError}`);
-    if (r.ptError) console.log(`PyTorch ${shapeKey(r.shape)} ${r.mode} failed: ${r.ptError}`);
+    if (r.akError) console.log(`AdapterKit ${shapeKey(r.shape)} ${r.mode} ${r.precision} failed: ${r.akError}`);
+    if (r.ptError) console.log(`PyTorch ${shapeKey(r.shape)} ${r.mode} ${r.precision} failed: ${r.ptError}`);
   }
+  printBf16(rows);
   const setup = rows.flatMap((r) => [r.ak, r.pt]).filter((x): x is SideResult => x !== null).map((x) => `${x.side === "adapterkit" ? "AK" : "PT"} ${x.setupSeconds.toFixed(1)}`);
   console.log(`\nsetup seconds per process (build/read weights): ${setup.join(", ")}`);
   console.log(`load average at end ${fmtLoad()}; ${((Date.now() - started) / 1e3).toFixed(0)} s in all`);
+}
+
+/** bf16 rows against the fp32 rows of the same shape and mode: the issue's targets, side by side. */
+function printBf16(rows: Row[]): void {
+  const bf16 = rows.filter((r) => r.precision === "bf16");
+  if (bf16.length === 0) return;
+  const cell = (s: string, w: number): string => s.padStart(w);
+  const tps = (x: SideResult | null | undefined): number => (x ? tokensPerSecond(x) : NaN);
+  const x = (a: number, b: number): string => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}x` : "-");
+  const mib = (v: SideResult | null | undefined): string => (v ? v.maxRssMiB.toFixed(0) : "-");
+  console.log(`\nbf16 (AdapterKit's frozen base packed in bf16, fp32 weights dropped; PyTorch under bf16 autocast) against the fp32 rows`);
+  console.log(`${"shape".padEnd(8)}${"mode".padEnd(10)}${cell("AK bf16", 9)}${cell("/PT fp32", 10)}${cell("/PT bf16", 10)}${cell("/AK fp32", 10)}${cell("AK bf16 MiB", 13)}${cell("AK fp32 MiB", 13)}${cell("PT fp32 MiB", 13)}${cell("PT bf16 MiB", 13)}`);
+  for (const r of bf16) {
+    const fp32 = rows.find((f) => f.precision === "fp32" && f.mode === r.mode && f.shape === r.shape);
+    const ak = tps(r.ak);
+    console.log(`${shapeKey(r.shape).padEnd(8)}${r.mode.padEnd(10)}${cell(ak.toFixed(0), 9)}${cell(x(ak, tps(fp32?.pt)), 10)}${cell(x(ak, tps(r.pt)), 10)}${cell(x(ak, tps(fp32?.ak)), 10)}`
+      + `${cell(mib(r.ak), 13)}${cell(mib(fp32?.ak), 13)}${cell(mib(fp32?.pt), 13)}${cell(mib(r.pt), 13)}`);
+  }
+  console.log(`targets at 8x128: adapters >= 1.6x PT fp32 and >= 1.0x PT bf16, forward >= 1.5x PT fp32; the bf16 adapter step's peak memory below the fp32 run's`);
 }
 
 // ---- entry ---------------------------------------------------------------------------------------------
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === "--child") {
-    const [, role, dir, mode, B, T, warmup, steps, profile] = argv;
+    const [, role, dir, mode, B, T, warmup, steps, profile, precision] = argv;
     if (role === "prepare") return prepare(dir);
     if (role === "run") {
-      return runChild({ dir, mode: parseMode(mode), shape: { B: Number(B), T: Number(T) }, warmup: Number(warmup), steps: Number(steps), profile: profile === "profile" });
+      return runChild({ dir, mode: parseMode(mode), shape: { B: Number(B), T: Number(T) }, warmup: Number(warmup), steps: Number(steps), profile: profile === "profile", precision: parsePrecision(precision) });
     }
     throw new Error(`bench: unknown child role "${role}"`);
   }

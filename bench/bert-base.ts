@@ -165,15 +165,13 @@ class KernelProfiler {
     const wrapped: Record<string, unknown> = { name: inner.name };
     for (const key of Object.keys(inner) as (keyof Backend)[]) {
       if (key === "name") continue;
-      const fn = inner[key] as unknown as (...args: unknown[]) => void;
-      wrapped[key] = (...args: unknown[]): void => {
-        if (!this.enabled) {
-          fn(...args);
-          return;
-        }
+      const fn = inner[key] as unknown as (...args: unknown[]) => unknown;
+      wrapped[key] = (...args: unknown[]): unknown => {
+        if (!this.enabled) return fn(...args);
         const start = process.hrtime.bigint();
-        fn(...args);
+        const value = fn(...args); // allocate, packedLinearBytes and linearKernel return one
         this.add(key, args, process.hrtime.bigint() - start);
+        return value;
       };
     }
     return wrapped as unknown as Backend;

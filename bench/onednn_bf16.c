@@ -174,6 +174,7 @@ int main(int argc, char **argv) {
       OneDnn o = onednn_setup(engine, stream, x, theirs, w, M, in, cols, !backward);
       double t_ours[64], t_theirs[64], t_one_copy[64];
       for (int r = -2; r < rounds; r++) { /* two warm-up rounds */
+        memset(ours, 0, sizeof(float) * M * cols); /* dX adds into its output */
         double t0 = now();
         if (backward) qgemm_bf16_linear_transposed(ours, x, packed, M, N, K);
         else qgemm_bf16_linear(ours, x, packed, NULL, M, N, K);

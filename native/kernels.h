@@ -44,7 +44,7 @@ int64_t packed_linear_bytes(int64_t N, int64_t K, Precision precision);
 bool pack_linear(uint8_t *dst, const float *w, const float *channel_scale, int64_t N, int64_t K, Precision precision);
 bool linear_packed(float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M, int64_t N, int64_t K,
                    Precision precision);
-/* out (M,K) = x (M,N) · w from w's pack: backward's dX over a frozen weight; bf16 only (qgemm.h). */
+/* out (M,K) += x (M,N) · w from w's pack: backward's dX over a frozen weight; bf16 only (qgemm.h). */
 bool linear_packed_transposed(float *out, const float *x, const uint8_t *packed, int64_t M, int64_t N, int64_t K);
 
 /* ---- elementwise.c ---------------------------------------------------------------------------------- */

@@ -325,21 +325,24 @@ B_TARGET static void microkernel_bf16(int64_t groups, const uint8_t *a, const ui
   }
 }
 
-/* out rows [i0, i0 + h), columns [j0, j0 + w) = tile (+ bias_j) */
-B_TARGET static void store_bf16_tile(float *out, int64_t ldo, const float *tile, int64_t h, int64_t w, const float *bias) {
+/* out rows [i0, i0 + h), columns [j0, j0 + w) = tile (+ bias_j), or += tile (accumulate) */
+B_TARGET static void store_bf16_tile(float *out, int64_t ldo, const float *tile, int64_t h, int64_t w, const float *bias,
+                                     bool accumulate) {
   for (int64_t i = 0; i < h; i++) {
     for (int64_t j = 0; j < w; j += 16) {
       const __mmask16 m = KMASK(w, j);
       __m512 y = _mm512_loadu_ps(tile + i * QNR + j);
       if (bias) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, bias + j));
+      if (accumulate) y = _mm512_add_ps(_mm512_maskz_loadu_ps(m, out + i * ldo + j), y);
       _mm512_mask_storeu_ps(out + i * ldo + j, m, y);
     }
   }
 }
 
 /* The call's loop nest, either format: x's rows converted (int8: quantized; bf16: rounded) into 4-byte groups
- * of packed slivers, then every (row sliver, column sliver) tile through the format's microkernel and store. */
-static bool lowp_linear(bool bf16, float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M,
+ * of packed slivers, then every (row sliver, column sliver) tile through the format's microkernel and store
+ * (bf16 accumulate: out += the product, backward's dX). */
+static bool lowp_linear(bool bf16, bool accumulate, float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M,
                         int64_t N, int64_t K) {
   if (M <= 0 || N <= 0) return true;
   const int64_t m_pad = round_up(M, QMR);
@@ -383,7 +386,7 @@ static bool lowp_linear(bool bf16, float *out, const float *x, const uint8_t *pa
       if (bf16) {
         float tile[QMR * QNR] __attribute__((aligned(64)));
         microkernel_bf16(row_bytes / 4, a, b, tile);
-        store_bf16_tile(out + i0 * N + j0, N, tile, h, w, bias ? bias + j0 : NULL);
+        store_bf16_tile(out + i0 * N + j0, N, tile, h, w, bias ? bias + j0 : NULL, accumulate);
       } else {
         int32_t tile[QMR * QNR] __attribute__((aligned(64)));
         microkernel_vnni(row_bytes / 4, a, b, tile);
@@ -396,15 +399,15 @@ static bool lowp_linear(bool bf16, float *out, const float *x, const uint8_t *pa
 }
 
 bool qgemm_linear(float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M, int64_t N, int64_t K) {
-  return lowp_linear(false, out, x, packed, bias, M, N, K);
+  return lowp_linear(false, false, out, x, packed, bias, M, N, K);
 }
 
 bool qgemm_bf16_linear(float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M, int64_t N,
                        int64_t K) {
-  return lowp_linear(true, out, x, packed, bias, M, N, K);
+  return lowp_linear(true, false, out, x, packed, bias, M, N, K);
 }
 
-/* Backward's dX = dOut · w is a Linear over wᵀ. Rather than keep wᵀ packed too (as much memory again), each call
+/* Backward's dX += dOut · w is a Linear over wᵀ, added into dX as it is stored. Rather than keep wᵀ packed too (as much memory again), each call
  * packs it from w's own pack into a per-thread buffer: both hold the same bfloat16 values, in 2x2 blocks.
  * w's 4-byte group (k pair, column j) is [w(j,k), w(j,k+1)] and wᵀ's (j pair, column k) is [w(j,k), w(j+1,k)],
  * so one 8-byte load of w's columns j, j+1 (j even) is [a b c d] = [w(j,k) w(j,k+1) w(j+1,k) w(j+1,k+1)], and
@@ -443,7 +446,7 @@ bool qgemm_bf16_linear_transposed(float *out, const float *x, const uint8_t *pac
       if (k < (s + 1) * QNR) memset(row + (k % QNR) * 4, 0, (size_t)((s + 1) * QNR - k) * 4); /* columns past K */
     }
   }
-  return lowp_linear(true, out, x, wt, NULL, M, K, N);
+  return lowp_linear(true, true, out, x, wt, NULL, M, K, N);
 }
 
 #else /* not x86-64: no int8 or bf16 path; callers check qgemm_available / qgemm_bf16_available first */

@@ -30,8 +30,8 @@ int64_t qgemm_bf16_packed_bytes(int64_t N, int64_t K);
 bool qgemm_bf16_pack(uint8_t *dst, const float *w, int64_t N, int64_t K);
 bool qgemm_bf16_linear(float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M, int64_t N,
                        int64_t K);
-/* out (M,K) = x (M,N) · w, w (N,K) from qgemm_bf16_pack's buffer: backward's dX, the same numbers as packing wᵀ
- * and running qgemm_bf16_linear over it; false when out of memory. */
+/* out (M,K) += x (M,N) · w, w (N,K) from qgemm_bf16_pack's buffer: backward's dX, the product the same numbers as
+ * packing wᵀ and running qgemm_bf16_linear over it, each added to out in one rounding; false when out of memory. */
 bool qgemm_bf16_linear_transposed(float *out, const float *x, const uint8_t *packed, int64_t M, int64_t N, int64_t K);
 
 #endif

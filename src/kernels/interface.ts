@@ -61,8 +61,9 @@ export interface Backend {
   packLinear(dst: Uint8Array, weight: Float32Array, channelScale: Float32Array | null, N: number, K: number, precision: LinearPrecision): void;
   /** out (M,N) = x (M,K) · wᵀ from packLinear's buffer, + bias (N) unless null (as biasAddForward after it). */
   linearPacked(out: FloatArray, x: FloatArray, packed: Uint8Array, bias: FloatArray | null, M: number, N: number, K: number, precision: LinearPrecision): void;
-  /** out (M,K) = x (M,N) · w, w (N,K) from packLinear's buffer: backward's dX over a frozen weight, the same
-   *  numbers as linearPacked over wᵀ packed; bf16 only (the one precision that trains), else a RangeError. */
+  /** out (M,K) += x (M,N) · w, w (N,K) from packLinear's buffer: backward's dX over a frozen weight, the product
+   *  the same numbers as linearPacked over wᵀ packed, each added to out in one rounding; bf16 only (the one
+   *  precision that trains), else a RangeError. */
   linearPackedTransposed(out: FloatArray, x: FloatArray, packed: Uint8Array, M: number, N: number, K: number, precision: LinearPrecision): void;
   /** What runs linearPacked at a precision here ("avx512-vnni", "avx512-bf16", the fp32 GEMM's kernel,
    *  "reference"), or null: this CPU has no kernel for it. */

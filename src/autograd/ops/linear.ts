@@ -49,9 +49,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, pa
   e.record("linear", out, bias ? [x, weight, bias] : [x, weight], (dOut) => {
     const dX = e.gradOf(x);
     if (dX && packed?.precision === "bf16") {
-      const t = e.buffer(N * IN); // dX (N,IN) += dOut·W, read from W's bf16 pack
-      e.backend.linearPackedTransposed(t, dOut, packed.data, N, OUT, IN, packed.precision);
-      e.backend.scaleBackward(dX, t, 1, N * IN);
+      e.backend.linearPackedTransposed(dX, dOut, packed.data, N, OUT, IN, packed.precision); // dX (N,IN) += dOut·W from W's bf16 pack
     } else if (dX) {
       if (weight.data.length !== weight.size) throw new ConfigError(`linear: backward through a weight packed in ${packed?.precision} needs its fp32 values, which were dropped; hint: load the base in fp32 or bf16 to train over it`);
       e.backend.matmul(dX, dOut, weight.data, 1, N, IN, OUT, false, false, 1, false); // dX (N,IN) += dOut·W

@@ -141,14 +141,14 @@ export function linearPacked(out: FloatArray, x: FloatArray, packed: Uint8Array,
   }
 }
 
-/** out (M,K) = x (M,N) · w, w (N,K) from packLinear's bf16 buffer: backward's dX, the sums of linearPacked over wᵀ. */
+/** out (M,K) += x (M,N) · w, w (N,K) from packLinear's bf16 buffer: backward's dX, the sums of linearPacked over wᵀ. */
 export function linearPackedTransposed(out: FloatArray, x: FloatArray, packed: Uint8Array, M: number, N: number, K: number, precision: LinearPrecision): void {
   if (precision !== "bf16") throw new RangeError(`ref linearPackedTransposed: expected argument 'precision' to be "bf16" (the one packed weight backward reads), got "${precision}"`);
   const w = new Float32Array(packed.buffer, packed.byteOffset, N * K);
   const xb = new Float32Array(N);
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) xb[j] = toBf16(x[i * N + j]);
-    for (let k = 0; k < K; k++) out[i * K + k] = bf16Dot(xb, w, k, K, N);
+    for (let k = 0; k < K; k++) out[i * K + k] = f(out[i * K + k] + bf16Dot(xb, w, k, K, N));
   }
 }
 

@@ -134,14 +134,15 @@ describe("packed Linear weights (native)", () => {
     }
   });
 
-  it("bf16 backward: dX = dOut · w from w's own pack, bit for bit the reference twin and a bf16 Linear over wᵀ packed", (t) => {
+  it("bf16 backward: dX += dOut · w from w's own pack, bit for bit the reference twin and a bf16 Linear over wᵀ packed, added", (t) => {
     const b = nativeOrNull(t);
     if (!b || b.linearKernel("bf16") === null) return;
     for (const [i, [M, N, K]] of SHAPES.entries()) {
       const { w } = operands(M, N, K, 400 + i);
       const d = makeRng(500 + i).fill(new Float32Array(M * N), -1, 1); // dOut (M,N)
+      const start = makeRng(600 + i).fill(new Float32Array(M * K), -1, 1); // what dX held before
       const transposed = (backend: Backend): Float32Array => {
-        const out = new Float32Array(M * K).fill(NaN);
+        const out = Float32Array.from(start);
         backend.linearPackedTransposed(out, d, pack(backend, w, N, K, "bf16"), M, N, K, "bf16");
         return out;
       };
@@ -149,7 +150,9 @@ describe("packed Linear weights (native)", () => {
       assert.equal(firstDifference(got, transposed(refBackend)), null, `M ${M} N ${N} K ${K} against the reference`);
       const wT = new Float32Array(K * N);
       w.forEach((v, at) => (wT[(at % K) * N + Math.floor(at / K)] = v));
-      assert.equal(firstDifference(got, run(b, pack(b, wT, K, N, "bf16"), d, M, K, N, "bf16")), null, `M ${M} N ${N} K ${K} against wᵀ packed`);
+      const product = run(b, pack(b, wT, K, N, "bf16"), d, M, K, N, "bf16");
+      const want = start.map((v, at) => Math.fround(v + product[at]));
+      assert.equal(firstDifference(got, want), null, `M ${M} N ${N} K ${K} against wᵀ packed`);
     }
     const packed = pack(b, new Float32Array(48 * 8), 48, 8, "bf16");
     assert.throws(() => b.linearPackedTransposed(new Float32Array(8), new Float32Array(48), pack(b, new Float32Array(48 * 8), 48, 8, "fp32"), 1, 48, 8, "fp32"), /linearPackedTransposed.*'precision'.*"bf16".*"fp32"/);

@@ -38,7 +38,7 @@ import { Adapter, bottleneckConfig, toAdapterHubNames } from "../src/adapters/in
 import { Engine } from "../src/autograd/index.js";
 import { headConfig, type Labels } from "../src/heads/index.js";
 import type { TensorRecord } from "../src/io/index.js";
-import { loadBackend, type Backend } from "../src/kernels/index.js";
+import { loadBackend, loadNativeGemm, type Backend } from "../src/kernels/index.js";
 import { BertModel, fromHfConfig, saveHfModel, type BertConfig, type EncoderInput } from "../src/models/index.js";
 import { Rng } from "../src/rng.js";
 import { Adam, applyTrainMode, clipGradNorm, TaskModel, type NamedTensor } from "../src/train/index.js";
@@ -521,7 +521,7 @@ async function parent(o: Options): Promise<void> {
     if (prep.status !== 0) throw new Error(`bench: the prepare step failed (exit ${prep.status})`);
     const hasTorch = o.torch && spawnSync(PYTHON, ["-c", "import torch"], { stdio: "ignore" }).status === 0;
     if (o.torch && !hasTorch) console.log(`PyTorch: ${PYTHON} cannot import torch (apt-get install python3-torch); AdapterKit figures only`);
-    else if (hasTorch) console.log(`PyTorch: ${PYTHON} (Debian python3-torch), ${TORCH_THREADS} threads, OMP_WAIT_POLICY=PASSIVE; AdapterKit: native backend (OpenBLAS), OPENBLAS_NUM_THREADS=${process.env.OPENBLAS_NUM_THREADS ?? "unset (all cores)"}`);
+    else if (hasTorch) console.log(`PyTorch: ${PYTHON} (Debian python3-torch), ${TORCH_THREADS} threads, OMP_WAIT_POLICY=PASSIVE; AdapterKit: native backend, GEMM ${loadNativeGemm().name}${loadNativeGemm().name === "OpenBLAS" ? `, OPENBLAS_NUM_THREADS=${process.env.OPENBLAS_NUM_THREADS ?? "unset (all cores)"}` : ""}`);
 
     if (o.profile) {
       const shape = o.shapes[0]; // 8x128 unless --shapes says otherwise
@@ -603,7 +603,7 @@ function printTables(rows: Row[], started: number): void {
     if (r.ptError) console.log(`PyTorch ${shapeKey(r.shape)} ${r.mode} ${r.precision} failed: ${r.ptError}`);
   }
   printBf16(rows);
-  const setup = rows.flatMap((r) => [r.ak, r.pt]).filter((x): x is SideResult => x !== null).map((x) => `${x.side === "adapterkit" ? "AK" : "PT"} ${x.setupSeconds.toFixed(1)}`);
+  const setup = rows.flatMap((r) => [r.ak, r.pt]).filter((x): x is SideResult => x !== null).map((x) => `${x.side.startsWith("adapterkit") ? "AK" : "PT"} ${x.setupSeconds.toFixed(1)}`);
   console.log(`\nsetup seconds per process (build/read weights): ${setup.join(", ")}`);
   console.log(`load average at end ${fmtLoad()}; ${((Date.now() - started) / 1e3).toFixed(0)} s in all`);
 }

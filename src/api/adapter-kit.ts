@@ -17,7 +17,7 @@ import { encodeEntityTypingInput, encodeRelationInput, pipelineFor, type Pipelin
 import { maskRows, rowsOf } from "../nn/index.js";
 import { Rng } from "../rng.js";
 import { loadTokenizer, type Tokenizer } from "../tokenize/index.js";
-import { evaluate, resolveTask, TaskModel, type Prediction, type TaskSpec } from "../train/index.js";
+import { evaluate, resolveTask, TaskModel, type Prediction, type RunOutcome, type TaskSpec } from "../train/index.js";
 import {
   KnowledgeTaskAdapter,
   loadKnowledgeTaskFolder,
@@ -28,9 +28,8 @@ import {
   type KnowledgePretrainArgs,
   type KnowledgeTaskArgs,
 } from "../kadapter/index.js";
-import type { RunOutcome } from "../train/index.js";
 import { calibrationInput } from "./calibration.js";
-import { checkPrecision, checkTrainable, ownEncoder, runnablePrecision, trainingNote } from "./precision.js";
+import { checkPrecision, checkTrainable, checkTrainPrecision, fp32Fingerprint, ownEncoder, runnablePrecision } from "./precision.js";
 import { lengthBatches } from "./length-batches.js";
 import { trainAdapter, type TrainArgs, type TrainContext, type TrainSummary } from "./train.js";
 
@@ -44,9 +43,9 @@ export interface LoadOptions {
   /**
    * How the frozen base's Linear weights are packed, once, at load: "fp32" (default: the GEMM's own panels, the
    * same products without re-packing each weight at every call) or "int8" (per output channel, activations
-   * quantized per row at run time) or "bf16" (weights and activations rounded to bfloat16, fp32 sums); int8 and
-   * bf16 are for inference only: train refuses them. Where the CPU has no kernel for them (AVX-512 VNNI, AVX-512
-   * BF16) the kit runs fp32 and says so through log.
+   * quantized per row at run time; inference only) or "bf16" (weights and activations rounded to bfloat16, fp32
+   * sums; inference and training adapters). An int8 or bf16 kit keeps no fp32 copy of those weights. Where the
+   * CPU has no kernel for them (AVX-512 VNNI, AVX-512 BF16) the kit runs fp32 and says so through log.
    */
   precision?: LinearPrecision;
   /** int8: texts the fp32 base runs once at load to calibrate the activation ranges (default: 16 built-in English sentences). */
@@ -159,7 +158,8 @@ export class AdapterKit {
     if (this.has(name) && !options.replace)
       throw new ConfigError(`adapter "${name}": expected a new name, got one that is loaded; hint: unload it first or pass { replace: true }`);
     if (existsSync(join(dir, TASK_CONFIG_FILE))) {
-      const task = await loadKnowledgeTaskFolder(this.engine, dir, this.base, name, await this.fingerprint());
+      this.baseFingerprint ??= await fp32Fingerprint(this.base, this.modelDir, this.log);
+      const task = await loadKnowledgeTaskFolder(this.engine, dir, this.base, name, this.baseFingerprint);
       if (this.set.has(name)) this.set.remove(name);
       this.tasks.set(name, task);
       return task.info();
@@ -168,15 +168,6 @@ export class AdapterKit {
     this.tasks.delete(name);
     this.set.add(adapter, { replace: true });
     return adapter.info();
-  }
-
-  /** sha256 of the base's fp32 weights (BertModel.fingerprint), once; an int8 or bf16 kit reads them again for it. */
-  private async fingerprint(): Promise<string> {
-    if (this.baseFingerprint) return this.baseFingerprint;
-    if (!this.base.holdsFp32Weights) this.log(`reading ${this.modelDir} again for the fp32 weights' fingerprint (the ${this.precision} base keeps none)`);
-    const fp32 = this.base.holdsFp32Weights ? this.base : (await loadPretrained(this.engine, this.modelDir)).model;
-    this.baseFingerprint = fp32.fingerprint();
-    return this.baseFingerprint;
   }
 
   /** Puts an adapter built in memory (a training run's) under its own name. */
@@ -332,19 +323,18 @@ export class AdapterKit {
 
   /** Trains a new adapter named args.adapter and keeps it loaded; returns the run's summary. */
   async train(args: TrainArgs): Promise<TrainSummary> {
-    checkTrainable("train", this.precision, true);
     if (this.has(args.adapter) && !args.replace)
       throw new ConfigError(`train: an adapter named "${args.adapter}" is loaded; hint: unload it, pick another name or pass replace: true`);
-    const note = trainingNote(this.precision, args.options?.mode ?? "adapters");
-    if (note) this.log(note);
+    checkTrainPrecision(this.precision, args.options?.mode ?? "adapters", this.log);
+    const { engine, base, tokenizer, modelDir, kernels, log } = this;
     const context: TrainContext = {
-      engine: this.engine,
-      base: this.base,
-      tokenizer: this.tokenizer,
+      engine,
+      base,
+      tokenizer,
+      modelDir,
+      kernels,
       wordTokenizer: () => this.wordTokenizer(),
-      modelDir: this.modelDir,
-      kernels: this.kernels,
-      ownEncoder: (mode) => ownEncoder(this.base, this.modelDir, mode, this.log),
+      ownEncoder: (mode) => ownEncoder(base, modelDir, mode, log),
     };
     const { summary, adapter } = await trainAdapter(context, args);
     if (adapter) this.addAdapter(adapter, { replace: true });

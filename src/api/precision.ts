@@ -37,8 +37,17 @@ export async function ownEncoder(base: BertModel, modelDir: string, mode: TrainM
   return (await loadPretrained(base.engine, modelDir)).model;
 }
 
-/** What a bf16 kit trains in which precision, in one line (null for fp32, or a run that owns its encoder). */
-export function trainingNote(precision: LinearPrecision, mode: TrainMode): string | null {
-  if (precision !== "bf16" || trainsEncoder(mode)) return null;
-  return "train: the frozen base runs in bf16, forward and backward (dX, from the same packed weights); adapters, LayerNorms, head and Adam in fp32";
+/** sha256 of the base's fp32 weights (BertModel.fingerprint); where the kit dropped them (int8, bf16), of the
+ *  checkpoint read again, which it says. */
+export async function fp32Fingerprint(base: BertModel, modelDir: string, log: (line: string) => void): Promise<string> {
+  if (base.holdsFp32Weights) return base.fingerprint();
+  log(`reading ${modelDir} again for the fp32 weights' fingerprint (the ${base.packedAs} base keeps none)`);
+  return (await loadPretrained(base.engine, modelDir)).model.fingerprint();
+}
+
+/** kit.train: refuses an int8 base; over a bf16 one, says what runs in which precision. */
+export function checkTrainPrecision(precision: LinearPrecision, mode: TrainMode, log: (line: string) => void): void {
+  checkTrainable("train", precision, true);
+  if (precision === "bf16" && !trainsEncoder(mode))
+    log("train: the frozen base runs in bf16, forward and backward (dX, from the same packed weights); adapters, LayerNorms, head and Adam in fp32");
 }

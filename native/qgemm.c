@@ -342,8 +342,8 @@ B_TARGET static void store_bf16_tile(float *out, int64_t ldo, const float *tile,
 /* The call's loop nest, either format: x's rows converted (int8: quantized; bf16: rounded) into 4-byte groups
  * of packed slivers, then every (row sliver, column sliver) tile through the format's microkernel and store
  * (bf16 accumulate: out += the product, backward's dX). */
-static bool lowp_linear(bool bf16, bool accumulate, float *out, const float *x, const uint8_t *packed, const float *bias, int64_t M,
-                        int64_t N, int64_t K) {
+static bool lowp_linear(bool bf16, bool accumulate, float *out, const float *x, const uint8_t *packed,
+                        const float *bias, int64_t M, int64_t N, int64_t K) {
   if (M <= 0 || N <= 0) return true;
   const int64_t m_pad = round_up(M, QMR);
   const int64_t row_bytes = bf16 ? round_up(K, 2) * 2 : round_up(K, 4); /* a packed row: groups of 4 bytes */
@@ -407,8 +407,9 @@ bool qgemm_bf16_linear(float *out, const float *x, const uint8_t *packed, const 
   return lowp_linear(true, false, out, x, packed, bias, M, N, K);
 }
 
-/* Backward's dX += dOut · w is a Linear over wᵀ, added into dX as it is stored. Rather than keep wᵀ packed too (as much memory again), each call
- * packs it from w's own pack into a per-thread buffer: both hold the same bfloat16 values, in 2x2 blocks.
+/* Backward's dX += dOut · w is a Linear over wᵀ, added into dX as it is stored. Rather than keep wᵀ packed too
+ * (as much memory again), each call packs it from w's own pack into a per-thread buffer: both hold the same
+ * bfloat16 values, in 2x2 blocks.
  * w's 4-byte group (k pair, column j) is [w(j,k), w(j,k+1)] and wᵀ's (j pair, column k) is [w(j,k), w(j+1,k)],
  * so one 8-byte load of w's columns j, j+1 (j even) is [a b c d] = [w(j,k) w(j,k+1) w(j+1,k) w(j+1,k+1)], and
  * [a c b d] is wᵀ's columns k, k+1 for the pair j. Both packs zero-pad the same way, so the padding carries. */

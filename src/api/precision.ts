@@ -21,9 +21,9 @@ export function runnablePrecision(asked: LinearPrecision, backend: Backend, log:
   return "fp32";
 }
 
-/** An int8 base is for inference only; so is bf16 for the K-Adapter runs (train takes it: bf16 true). */
-export function checkTrainable(what: string, precision: LinearPrecision, bf16 = false): void {
-  if (precision === "int8" || (precision === "bf16" && !bf16))
+/** The K-Adapter runs train over an fp32 base only. */
+export function checkTrainable(what: string, precision: LinearPrecision): void {
+  if (precision !== "fp32")
     throw new ConfigError(`${what}: the base model is loaded in ${precision}, which is for inference only here; hint: load it with precision "fp32" to train`);
 }
 
@@ -47,7 +47,7 @@ export async function fp32Fingerprint(base: BertModel, modelDir: string, log: (l
 
 /** kit.train: refuses an int8 base; over a bf16 one, says what runs in which precision. */
 export function checkTrainPrecision(precision: LinearPrecision, mode: TrainMode, log: (line: string) => void): void {
-  checkTrainable("train", precision, true);
+  if (precision === "int8") throw new ConfigError(`train: the base model is loaded in int8, which is for inference only; hint: load it with precision "fp32" or "bf16" to train`);
   if (precision === "bf16" && !trainsEncoder(mode))
     log("train: the frozen base runs in bf16, forward and backward (dX, from the same packed weights); adapters, LayerNorms, head and Adam in fp32");
 }

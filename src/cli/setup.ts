@@ -25,7 +25,7 @@ export function precision(value: string): LinearPrecision {
   return value;
 }
 
-export const PRECISION_HELP = "fp32, int8 (weights per channel, activations per row, AVX-512 VNNI) or bf16 (AVX-512 BF16); int8 and bf16 for inference only";
+export const PRECISION_HELP = "fp32, int8 (weights per channel, activations per row, AVX-512 VNNI) or bf16 (AVX-512 BF16); int8 for inference only, bf16 also trains adapters";
 
 export function number(name: string): (value: string) => number {
   return (value) => {

@@ -270,8 +270,7 @@ async function runChild(args: RunArgs): Promise<void> {
   const bf16 = args.precision === "bf16" && args.mode !== "full";
   if (bf16) {
     if (args.mode === "forward") for (const [, t] of groups.base) t.requiresGrad = false; // adapters: applyTrainMode froze them
-    built.encoder.packWeights("bf16");
-    built.encoder.dropFp32Weights(); // as AdapterKit.load does: the packed bf16 weights are all the base keeps
+    built.encoder.packWeights("bf16", null, { dropFp32: true }); // as AdapterKit.load does
   }
   const params = trainable.map(([, t]) => t);
   const adam = new Adam(trainable, { variant: "torch", weightDecay: WEIGHT_DECAY });

@@ -8,8 +8,8 @@
 // Systems, each on 2 threads:
 //   adapterkit  BertModel.forward under engine.noGrad on the native backend, the model read with
 //               loadPretrained from the Hugging Face folder below and its Linear weights packed once as fp32
-//               GEMM panels (as AdapterKit.load does); engine.release() after each call; int8 and bf16 then
-//               drop the fp32 weights, as AdapterKit.load does
+//               GEMM panels (as AdapterKit.load does); engine.release() after each call; int8 and bf16
+//               drop the fp32 weights as they pack them, as AdapterKit.load does
 //   adapterkit-bf16  the same packed as bf16 (precision "bf16": weights and activations rounded to bfloat16)
 //   adapterkit-int8  the same with the weights packed as int8 (AdapterKit.load's precision "int8"), calibrated on
 //               256 tokens of the 8x128 batch; packing and calibration count in its load time
@@ -194,8 +194,7 @@ async function childAdapterKit(system: "adapterkit" | "adapterkit-int8" | "adapt
   const precision = system === "adapterkit-int8" ? "int8" : system === "adapterkit-bf16" ? "bf16" : "fp32";
   const calibration = readBatch({ ...spec, B: 8, T: 128 });
   const calibrationInput: EncoderInput = { ids: Int32Array.from(calibration.ids.slice(0, 2 * 128)), batchSize: 2, seqLength: 128 };
-  model.packWeights(precision, precision === "int8" ? calibrationInput : null);
-  if (precision !== "fp32") model.dropFp32Weights(); // as AdapterKit.load does
+  model.packWeights(precision, precision === "int8" ? calibrationInput : null, { dropFp32: precision !== "fp32" }); // as AdapterKit.load does
   const loadSeconds = sec(hr() - loadStart);
   const batch = readBatch(spec);
   const input: EncoderInput = {
@@ -512,7 +511,7 @@ function printTables(o: Options, systems: System[], get: Lookup): void {
   memoryTable("peak resident memory (maxRSS) of the process that loaded the model and ran that shape", (r) => r.maxRssMiB);
   memoryTable("resident memory after the timed calls (RSS)", (r) => r.rssMiB);
 
-  console.log(`\nmodel load, seconds (AdapterKit: loadBackend + loadPretrained + packWeights (+ dropFp32Weights); PyTorch: build the modules + read model.safetensors;`);
+  console.log(`\nmodel load, seconds (AdapterKit: loadBackend + loadPretrained + packWeights; PyTorch: build the modules + read model.safetensors;`);
   console.log(`ORT: InferenceSession.create with its graph optimizations), and the first call of each process, ms`);
   console.log(`${"system".padEnd(12)}${cell("load median", 12)}${cell("min", 8)}${cell("max", 8)}${cell("processes", 11)}   first call ms by shape (median), version`);
   for (const s of systems) {

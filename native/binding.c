@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "gemm.h"
 #include "kernels.h"
@@ -212,6 +213,20 @@ static napi_value js_allocate(napi_env env, napi_callback_info info) {
   }
   napi_adjust_external_memory(env, (int64_t)m->length, NULL);
   return result;
+}
+
+/* discard(data): the whole pages inside data go back to the OS (MADV_DONTNEED: they read as zeros from then
+ * on, and cost nothing until written); for the memory of weights nothing will read again. */
+static napi_value js_discard(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!call_init(&c, env, info, "discard", 1)) return NULL;
+  size_t length = 0;
+  float *data = arg_f32_any(&c, 0, "data", &length);
+  if (c.failed) return NULL;
+  const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), from = ((uintptr_t)data + page - 1) / page * page;
+  const uintptr_t to = ((uintptr_t)(data + length)) / page * page;
+  if (to > from) madvise((void *)from, to - from, MADV_DONTNEED); /* a hint: on failure the pages just stay */
+  return NULL;
 }
 
 /* linearKernel(precision) -> what runs linearPacked at that precision ("avx512-vnni", "avx512-bf16", the fp32
@@ -759,6 +774,7 @@ NAPI_MODULE_INIT() {
       METHOD("linearPackedTransposed", js_linear_packed_transposed),
       METHOD("linearKernel", js_linear_kernel),
       METHOD("allocate", js_allocate),
+      METHOD("discard", js_discard),
       METHOD("addForward", js_add_forward),
       METHOD("addBackward", js_add_backward),
       METHOD("mulForward", js_mul_forward),

@@ -120,9 +120,8 @@ export class AdapterKit {
     for (const t of pretrained.model.parameters()) t.requiresGrad = false; // frozen: no step may ever write it
     const tokenizer = loadTokenizer(modelDir, { lowercase: options.lowercase });
     const calibration = precision === "int8" ? calibrationInput(tokenizer, options.calibration) : null;
-    const packedBytes = pretrained.model.packWeights(precision, calibration);
     // the packed weights are all an int8 or bf16 base reads: its fp32 copies go (a run that needs them reads the checkpoint again)
-    const freed = precision === "fp32" ? 0 : pretrained.model.dropFp32Weights();
+    const { packedBytes, freedBytes: freed } = pretrained.model.packWeights(precision, calibration, { dropFp32: precision !== "fp32" });
     const c = pretrained.config;
     const how = precision === "fp32" ? "fp32" : `${precision} (${backend.linearKernel(precision)})`;
     const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;

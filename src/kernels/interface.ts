@@ -55,6 +55,9 @@ export interface Backend {
   //         fp32 pair by pair as vdpbf16ps does (the same places, ref/linear-packed.ts)
   /** Zero-filled memory for a large buffer that lives long (a packed weight); native maps it on huge pages. */
   allocate(bytes: number): ArrayBuffer;
+  /** Gives the memory of data back to the OS, where it can (native: its whole pages, which read as zeros from
+   *  then on; the reference backend: nothing). For arrays nothing will read again. */
+  discard(data: Float32Array): void;
   /** Bytes packLinear writes; a precision whose linearKernel() is null throws. */
   packedLinearBytes(N: number, K: number, precision: LinearPrecision): number;
   /** dst (packedLinearBytes, byteOffset a multiple of 4) = weight (N,K) packed; channelScale (K) int8 only. */

@@ -94,7 +94,7 @@ describe("packed encoder weights", () => {
     const model = await frozenMini();
     const input = sst2Batch();
     const before = lastHidden(model, input);
-    assert.ok(model.packWeights("fp32") > 0);
+    assert.ok(model.packWeights("fp32").packedBytes > 0);
     assert.equal(model.packedAs, "fp32");
     const after = lastHidden(model, input);
     if (matmulIsBuiltin() || backend.name === "ref") assert.equal(maxAbsDiff(after, before), 0);
@@ -117,13 +117,19 @@ describe("packed encoder weights", () => {
     assert.ok(cos >= 0.999, `min per-token cosine ${cos}`);
   });
 
-  it("bf16: every real token of the mini BERT on 32 SST-2 sentences within 2e-2 relative of fp32", async (t) => {
+  it("bf16: every real token of the mini BERT on 32 SST-2 sentences within 2e-2 relative of fp32, the same with the fp32 weights dropped", async (t) => {
     if (backend.linearKernel("bf16") === null) return t.skip(`no bf16 kernel on this backend (${backend.name})`);
     const model = await frozenMini();
     const input = sst2Batch();
     const fp32 = lastHidden(model, input);
     model.packWeights("bf16");
     const bf16 = lastHidden(model, input);
+    const twin = await frozenMini();
+    const { freedBytes } = twin.packWeights("bf16", null, { dropFp32: true });
+    assert.ok(freedBytes > 0 && !twin.holdsFp32Weights);
+    assert.deepEqual(lastHidden(twin, input), bf16, "the same outputs without the fp32 weights");
+    assert.throws(() => twin.copy(), /copy: the base model's fp32 Linear weights were dropped after packing them in bf16/);
+    assert.throws(() => twin.packWeights("fp32"), /packWeights: the base model's fp32 Linear weights were dropped/);
     const H = model.config.hiddenSize;
     let worst = 0;
     for (let tok = 0; tok < input.batchSize * input.seqLength; tok++) {

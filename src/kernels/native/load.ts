@@ -16,7 +16,7 @@ type KernelName = Exclude<keyof Backend, "name">;
 /** Every Backend method, checked exhaustive by the compiler (a missing or extra key is a type error). */
 const KERNELS: Record<KernelName, true> = {
   matmul: true, biasAddForward: true, biasAddBackward: true,
-  allocate: true, packedLinearBytes: true, packLinear: true, linearPacked: true, linearPackedTransposed: true,
+  allocate: true, discard: true, packedLinearBytes: true, packLinear: true, linearPacked: true, linearPackedTransposed: true,
   linearKernel: true,
   addForward: true, addBackward: true, mulForward: true, mulBackward: true, scaleForward: true, scaleBackward: true,
   geluForward: true, geluBackward: true, tanhForward: true, tanhBackward: true, reluForward: true, reluBackward: true,

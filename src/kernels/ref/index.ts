@@ -6,7 +6,7 @@ import { addBackward, addForward, mulBackward, mulForward, scaleBackward, scaleF
 import { dropoutMask } from "./dropout-mask.js";
 import { copyRows, gatherRowsBackward, gatherRowsForward } from "./indexing.js";
 import { layernormBackward, layernormForward } from "./layernorm.js";
-import { allocate, linearKernel, linearPacked, linearPackedTransposed, packedLinearBytes, packLinear } from "./linear-packed.js";
+import { allocate, discard, linearKernel, linearPacked, linearPackedTransposed, packedLinearBytes, packLinear } from "./linear-packed.js";
 import {
   bceWithLogitsBackward, bceWithLogitsForward, crossEntropyBackward, crossEntropyForward, mseBackward, mseForward,
 } from "./losses.js";
@@ -20,7 +20,7 @@ export { erf };
 export const refBackend: Backend = Object.freeze({
   name: "ref",
   matmul, biasAddForward, biasAddBackward,
-  allocate, packedLinearBytes, packLinear, linearPacked, linearPackedTransposed, linearKernel,
+  allocate, discard, packedLinearBytes, packLinear, linearPacked, linearPackedTransposed, linearKernel,
   addForward, addBackward, mulForward, mulBackward, scaleForward, scaleBackward,
   geluForward, geluBackward, tanhForward, tanhBackward, reluForward, reluBackward,
   softmaxForward, softmaxBackward, layernormForward, layernormBackward,

@@ -61,6 +61,9 @@ export function allocate(bytes: number): ArrayBuffer {
   return new ArrayBuffer(bytes);
 }
 
+/** The reference backend leaves memory to the garbage collector. */
+export function discard(): void {}
+
 export function packedLinearBytes(N: number, K: number, precision: LinearPrecision): number {
   return precision === "int8" ? N * 4 + K * 4 + N * K : N * K * 4;
 }

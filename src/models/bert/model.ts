@@ -139,10 +139,18 @@ export class BertModel extends Module {
    * Packs every Linear weight of the frozen encoder (and pooler) once: "fp32" GEMM panels (the same products,
    * without re-packing each weight at every call), "int8" or "bf16"; null unpacks. Every parameter must be
    * frozen. int8 with a calibration batch first runs it in fp32 and records each Linear's input range per
-   * channel, for SmoothQuant's migration (Linear.pack). Returns the bytes the packed weights hold.
+   * channel, for SmoothQuant's migration (Linear.pack).
+   * dropFp32 (int8, bf16): each fp32 weight goes as soon as it is packed (nothing reads it then: the forward
+   * and bf16's backward read the packed one), and every other parameter gets its own array. The old arrays'
+   * memory goes back to the OS at once (Backend.discard: the model owns the arrays loadWeights handed it), so
+   * the load's peak stays near the checkpoint's size and the buffer it was read into does not wait for a
+   * garbage collection. The model can then no longer be copied, fingerprinted or packed again: read the
+   * checkpoint again for those.
    */
-  packWeights(precision: LinearPrecision | null, calibration: EncoderInput | null = null): number {
+  packWeights(precision: LinearPrecision | null, calibration: EncoderInput | null = null, options: { dropFp32?: boolean } = {}): { packedBytes: number; freedBytes: number } {
     this.checkFp32("packWeights");
+    if (options.dropFp32 && (precision === null || precision === "fp32"))
+      throw new ConfigError(`packWeights: expected int8 or bf16 to drop the fp32 weights, got ${precision}: fp32 forwards and training read them`);
     const linears = this.linears();
     if (precision === "int8" && calibration) {
       for (const l of linears) {
@@ -153,34 +161,32 @@ export class BertModel extends Module {
       this.engine.release();
     }
     this.packing = precision;
-    let bytes = 0;
+    const backend = this.engine.backend;
+    let packedBytes = 0;
+    let freedBytes = 0;
     for (const l of linears) {
       l.pack(precision, l.recordedInputMax);
       l.recordInputs(false);
-      bytes += l.packedBytes;
-    }
-    return bytes;
-  }
-
-  /**
-   * After packWeights in int8 or bf16: frees the fp32 Linear weights, which nothing then reads (the forward and
-   * bf16's backward read the packed ones), and gives every other parameter its own array, so that the buffer
-   * the checkpoint was read into is freed too. The model can then no longer be copied, fingerprinted or packed
-   * again; read the checkpoint again for those. Returns the bytes freed.
-   */
-  dropFp32Weights(): number {
-    this.checkFp32("dropFp32Weights");
-    let bytes = 0;
-    for (const l of this.linears()) {
-      bytes += l.weight.size * 4;
+      packedBytes += l.packedBytes;
+      if (!options.dropFp32) continue;
+      const old = l.weight.data;
       l.dropFp32Weight();
+      if (old instanceof Float32Array) backend.discard(old);
+      freedBytes += old.byteLength;
     }
-    for (const t of this.parameters()) if (t.data.length === t.size) t.storage.data = t.data.slice();
-    this.fp32Dropped = true;
-    return bytes;
+    if (options.dropFp32) {
+      for (const t of this.parameters()) {
+        const old = t.data;
+        if (old.length !== t.size) continue; // a dropped Linear weight
+        t.storage.data = old.slice();
+        if (old instanceof Float32Array) backend.discard(old);
+      }
+      this.fp32Dropped = true;
+    }
+    return { packedBytes, freedBytes };
   }
 
-  /** Whether the fp32 Linear weights are here (not dropped after packing in int8 or bf16). */
+  /** Whether the fp32 Linear weights are here (not dropped: packWeights' dropFp32). */
   get holdsFp32Weights(): boolean {
     return !this.fp32Dropped;
   }

@@ -159,6 +159,20 @@ describe("packed Linear weights (native)", () => {
     assert.throws(() => b.linearPackedTransposed(new Float32Array(7), new Float32Array(48), packed, 1, 48, 8, "bf16"), /linearPackedTransposed.*'out'.*M\*K/);
   });
 
+  it("discard gives back the whole pages inside an array (they read as zeros), and leaves the rest", (t) => {
+    const b = nativeOrNull(t);
+    if (!b) return;
+    const page = 4096 / 4; // floats per 4 KiB page (the smallest page: a larger one only discards less)
+    const all = new Float32Array(b.allocate(8 * page * 4)).fill(1.5); // page-aligned (a fresh mapping)
+    const part = all.subarray(page / 2, 6 * page + 10); // starts mid-page, ends just past a page boundary
+    b.discard(part);
+    assert.ok(all.subarray(0, page).every((v) => v === 1.5), "the page the array starts inside stays");
+    assert.ok(all.subarray(page, 6 * page).every((v) => v === 0), "the pages wholly inside read as zeros");
+    assert.ok(all.subarray(6 * page).every((v) => v === 1.5), "the page it ends inside, and past it, stay");
+    refBackend.discard(all); // the reference backend leaves memory to the garbage collector
+    assert.equal(all[0], 1.5);
+  });
+
   it("checks its arguments: a short packed buffer, an unknown precision", (t) => {
     const b = nativeOrNull(t);
     if (!b) return;

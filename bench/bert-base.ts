@@ -441,7 +441,7 @@ function parseOptions(argv: string[]): Options {
     else if (a === "--shapes") o.shapes = value().split(",").map(parseShape);
     else if (a === "--modes") o.modes = value().split(",").map(parseMode);
     else if (a === "--precision") o.precisions = value().split(",").map(parsePrecision);
-    else throw new Error(`bench: unknown flag "${a}"; expected --profile[=mode], --shapes BxT,..., --modes m,..., --quick, --no-torch`);
+    else throw new Error(`bench: unknown flag "${a}"; expected --profile[=mode], --shapes BxT,..., --modes m,..., --precision fp32,bf16, --quick, --no-torch`);
   }
   return o;
 }

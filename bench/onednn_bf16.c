@@ -57,6 +57,20 @@ typedef struct {
   dnnl_memory_t x_f32, x_bf16, w, w_plain, out;
 } OneDnn;
 
+/* to = from, converted between the two layouts by a one-off reorder primitive */
+static void reorder_once(dnnl_engine_t engine, dnnl_stream_t stream, const dnnl_memory_desc_t *from_md, dnnl_memory_t from,
+                         const dnnl_memory_desc_t *to_md, dnnl_memory_t to) {
+  dnnl_primitive_desc_t pd;
+  CHECK(dnnl_reorder_primitive_desc_create(&pd, from_md, engine, to_md, engine, NULL));
+  dnnl_primitive_t reorder;
+  CHECK(dnnl_primitive_create(&reorder, pd));
+  dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
+  CHECK(dnnl_primitive_execute(reorder, stream, 2, args));
+  CHECK(dnnl_stream_wait(stream));
+  dnnl_primitive_destroy(reorder);
+  dnnl_primitive_desc_destroy(pd);
+}
+
 static OneDnn onednn_setup(dnnl_engine_t engine, dnnl_stream_t stream, float *x, float *out, const float *b, int64_t M,
                            int64_t inner, int64_t cols, int b_transposed) {
   OneDnn o;
@@ -77,33 +91,19 @@ static OneDnn onednn_setup(dnnl_engine_t engine, dnnl_stream_t stream, float *x,
   CHECK(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl));
   printf("  oneDNN matmul [%lld x %lld]·[%lld x %lld]: %s\n", (long long)M, (long long)inner, (long long)inner, (long long)cols, impl);
 
-  /* the weights, once: f32 user layout -> the matmul's bf16 layout */
+  /* the weights, once: f32 user layout -> the matmul's bf16 layout; and, for the one-copy variant, kept once
+   * in plain bf16 (N,K), reordered into the matmul's layout at each call, as holding a single bf16 copy for
+   * both forward and dX would need */
   dnnl_memory_t w_user;
   CHECK(dnnl_memory_create(&w_user, &w_user_md, engine, (void *)b));
   CHECK(dnnl_memory_create(&o.w, w_md, engine, DNNL_MEMORY_ALLOCATE));
-  dnnl_primitive_desc_t rpd;
-  CHECK(dnnl_reorder_primitive_desc_create(&rpd, &w_user_md, engine, w_md, engine, NULL));
-  dnnl_primitive_t reorder;
-  CHECK(dnnl_primitive_create(&reorder, rpd));
-  dnnl_exec_arg_t rargs[2] = {{DNNL_ARG_FROM, w_user}, {DNNL_ARG_TO, o.w}};
-  CHECK(dnnl_primitive_execute(reorder, stream, 2, rargs));
-  CHECK(dnnl_stream_wait(stream));
-  dnnl_primitive_destroy(reorder);
-  dnnl_primitive_desc_destroy(rpd);
-
-  /* the one-copy variant: w kept once in plain bf16 (N,K), reordered into the matmul's layout at each call, as
-   * holding a single bf16 copy for both forward and dX would need */
+  reorder_once(engine, stream, &w_user_md, w_user, w_md, o.w);
   dnnl_memory_desc_t w_plain_md;
   CHECK(dnnl_memory_desc_init_by_tag(&w_plain_md, 2, w_dims, dnnl_bf16, b_transposed ? dnnl_ba : dnnl_ab));
   CHECK(dnnl_memory_create(&o.w_plain, &w_plain_md, engine, DNNL_MEMORY_ALLOCATE));
-  CHECK(dnnl_reorder_primitive_desc_create(&rpd, &w_user_md, engine, &w_plain_md, engine, NULL));
-  CHECK(dnnl_primitive_create(&reorder, rpd));
-  dnnl_exec_arg_t pargs[2] = {{DNNL_ARG_FROM, w_user}, {DNNL_ARG_TO, o.w_plain}};
-  CHECK(dnnl_primitive_execute(reorder, stream, 2, pargs));
-  CHECK(dnnl_stream_wait(stream));
-  dnnl_primitive_destroy(reorder);
-  dnnl_primitive_desc_destroy(rpd);
+  reorder_once(engine, stream, &w_user_md, w_user, &w_plain_md, o.w_plain);
   dnnl_memory_destroy(w_user);
+  dnnl_primitive_desc_t rpd;
   CHECK(dnnl_reorder_primitive_desc_create(&rpd, &w_plain_md, engine, w_md, engine, NULL));
   CHECK(dnnl_primitive_create(&o.w_reorder, rpd));
   dnnl_primitive_desc_destroy(rpd);

@@ -181,42 +181,45 @@ Q_TARGET bool qgemm_pack(uint8_t *dst, const float *w, const float *s, int64_t N
   return true;
 }
 
-/* row i of the tile: c_i0, c_i1, c_i2 += a's 4 bytes of row i times the 4 k of each column */
-#define VNNI_ROW(i)                                   \
+/* The register tile both formats share: tile (QMR, QNR) = a_sliver · b_sliver over `groups` 4-byte groups of
+ * k. Per group, row i's 4 bytes of a are broadcast and DOT (the format's dot-product instruction, on __m512i
+ * operands) adds them times each column's 4 bytes of b into c_i0, c_i1, c_i2. Twenty-four named accumulators
+ * of type VEC from ZERO: with an array GCC copied each to the stack on every k (measured 2x slower). */
+#define TILE_ROW(DOT, i)                              \
   do {                                                \
     int32_t a4;                                       \
     memcpy(&a4, a + 4 * (i), 4);                      \
     const __m512i a_i = _mm512_set1_epi32(a4);        \
-    c##i##0 = _mm512_dpbusd_epi32(c##i##0, a_i, b0); \
-    c##i##1 = _mm512_dpbusd_epi32(c##i##1, a_i, b1); \
-    c##i##2 = _mm512_dpbusd_epi32(c##i##2, a_i, b2); \
+    c##i##0 = DOT(c##i##0, a_i, b0);                  \
+    c##i##1 = DOT(c##i##1, a_i, b1);                  \
+    c##i##2 = DOT(c##i##2, a_i, b2);                  \
   } while (0)
+#define TILE_KERNEL(VEC, ZERO, DOT, STORE)                                                                      \
+  VEC c00 = ZERO, c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00, c22 = c00;       \
+  VEC c30 = c00, c31 = c00, c32 = c00, c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;       \
+  VEC c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00;                                         \
+  for (int64_t g = 0; g < groups; g++) {                                                                        \
+    const __m512i b0 = _mm512_loadu_si512(b), b1 = _mm512_loadu_si512(b + 64), b2 = _mm512_loadu_si512(b + 128); \
+    TILE_ROW(DOT, 0);                                                                                           \
+    TILE_ROW(DOT, 1);                                                                                           \
+    TILE_ROW(DOT, 2);                                                                                           \
+    TILE_ROW(DOT, 3);                                                                                           \
+    TILE_ROW(DOT, 4);                                                                                           \
+    TILE_ROW(DOT, 5);                                                                                           \
+    TILE_ROW(DOT, 6);                                                                                           \
+    TILE_ROW(DOT, 7);                                                                                           \
+    a += 4 * QMR;                                                                                               \
+    b += 4 * QNR;                                                                                               \
+  }                                                                                                             \
+  const VEC acc[QMR][3] = {{c00, c01, c02}, {c10, c11, c12}, {c20, c21, c22}, {c30, c31, c32},                  \
+                           {c40, c41, c42}, {c50, c51, c52}, {c60, c61, c62}, {c70, c71, c72}};                 \
+  for (int i = 0; i < QMR; i++) {                                                                               \
+    for (int v = 0; v < 3; v++) STORE(tile + i * QNR + 16 * v, acc[i][v]);                                      \
+  }
 
-/* tile (QMR, QNR) = a_sliver · b_sliver over `groups` groups of 4 k: unsigned a times signed b, int32 sums.
- * Twenty-four named accumulators: with an array GCC copied each to the stack on every k (measured 2x slower). */
+/* int8: unsigned a times signed b, 4 k per group, int32 sums */
 Q_TARGET static void microkernel_vnni(int64_t groups, const uint8_t *a, const uint8_t *b, int32_t *tile) {
-  __m512i c00 = _mm512_setzero_si512(), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
-  __m512i c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
-  __m512i c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
-  __m512i c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00;
-  for (int64_t g = 0; g < groups; g++) {
-    const __m512i b0 = _mm512_loadu_si512(b), b1 = _mm512_loadu_si512(b + 64), b2 = _mm512_loadu_si512(b + 128);
-    VNNI_ROW(0);
-    VNNI_ROW(1);
-    VNNI_ROW(2);
-    VNNI_ROW(3);
-    VNNI_ROW(4);
-    VNNI_ROW(5);
-    VNNI_ROW(6);
-    VNNI_ROW(7);
-    a += 4 * QMR;
-    b += 4 * QNR;
-  }
-  const __m512i acc[QMR][3] = {{c00, c01, c02}, {c10, c11, c12}, {c20, c21, c22}, {c30, c31, c32},
-                               {c40, c41, c42}, {c50, c51, c52}, {c60, c61, c62}, {c70, c71, c72}};
-  for (int i = 0; i < QMR; i++) {
-    for (int v = 0; v < 3; v++) _mm512_storeu_si512(tile + i * QNR + 16 * v, acc[i][v]);
-  }
+  TILE_KERNEL(__m512i, _mm512_setzero_si512(), _mm512_dpbusd_epi32, _mm512_storeu_si512)
 }
 
 /* out rows [i0, i0 + h), columns [j0, j0 + w) = (tile - zp_i * colsum_j) * (scale_i * scale_j) (+ bias_j) */
@@ -287,42 +290,10 @@ B_TARGET bool qgemm_bf16_pack(uint8_t *dst, const float *w, int64_t N, int64_t K
   return true;
 }
 
-/* row i of the tile: c_i0, c_i1, c_i2 += a's pair of row i times each column's pair */
-#define BF16_ROW(i)                                           \
-  do {                                                        \
-    int32_t a2;                                               \
-    memcpy(&a2, a + 4 * (i), 4);                              \
-    const __m512bh a_i = (__m512bh)_mm512_set1_epi32(a2);     \
-    c##i##0 = _mm512_dpbf16_ps(c##i##0, a_i, b0);             \
-    c##i##1 = _mm512_dpbf16_ps(c##i##1, a_i, b1);             \
-    c##i##2 = _mm512_dpbf16_ps(c##i##2, a_i, b2);             \
-  } while (0)
-
-/* tile (QMR, QNR) = a_sliver · b_sliver over `groups` pairs of k, fp32 sums (named accumulators, as VNNI's) */
+/* bf16: a pair of k per group, vdpbf16ps adding each pair's products into an fp32 lane */
+#define DPBF16(c, a, b) _mm512_dpbf16_ps(c, (__m512bh)(a), (__m512bh)(b))
 B_TARGET static void microkernel_bf16(int64_t groups, const uint8_t *a, const uint8_t *b, float *tile) {
-  __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
-  __m512 c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
-  __m512 c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
-  __m512 c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00;
-  for (int64_t g = 0; g < groups; g++) {
-    const __m512bh b0 = (__m512bh)_mm512_loadu_si512(b), b1 = (__m512bh)_mm512_loadu_si512(b + 64);
-    const __m512bh b2 = (__m512bh)_mm512_loadu_si512(b + 128);
-    BF16_ROW(0);
-    BF16_ROW(1);
-    BF16_ROW(2);
-    BF16_ROW(3);
-    BF16_ROW(4);
-    BF16_ROW(5);
-    BF16_ROW(6);
-    BF16_ROW(7);
-    a += 4 * QMR;
-    b += 4 * QNR;
-  }
-  const __m512 acc[QMR][3] = {{c00, c01, c02}, {c10, c11, c12}, {c20, c21, c22}, {c30, c31, c32},
-                              {c40, c41, c42}, {c50, c51, c52}, {c60, c61, c62}, {c70, c71, c72}};
-  for (int i = 0; i < QMR; i++) {
-    for (int v = 0; v < 3; v++) _mm512_storeu_ps(tile + i * QNR + 16 * v, acc[i][v]);
-  }
+  TILE_KERNEL(__m512, _mm512_setzero_ps(), DPBF16, _mm512_storeu_ps)
 }
 
 /* out rows [i0, i0 + h), columns [j0, j0 + w) = tile (+ bias_j), or += tile (accumulate) */

@@ -59,13 +59,19 @@ export class Linear extends Module {
     this.packedWeight = precision === null ? null : packWeight(this.weight, precision, scale);
   }
 
-  /** Frees the fp32 weight of a weight packed in int8 or bf16: forward, and bf16's dX, read the packed one. */
-  dropFp32Weight(): void {
+  /**
+   * Frees the fp32 weight of a weight packed in int8 or bf16 (forward, and bf16's dX, read the packed one) and
+   * gives its memory back at once (Backend.discard: the layer owns its weight's array); returns its bytes.
+   */
+  dropFp32Weight(): number {
     const p = this.packedWeight;
     if (!p || p.precision === "fp32") throw new ConfigError(`Linear ${this.outFeatures}x${this.inFeatures}: expected a weight packed in int8 or bf16 before dropping its fp32 values, got ${p ? "fp32" : "none"}`);
+    const old = this.weight.data;
     const empty = new Float32Array(0);
     this.weight.storage.data = empty;
     this.packedWeight = { ...p, source: empty };
+    if (old instanceof Float32Array) this.weight.engine.backend.discard(old);
+    return old.byteLength;
   }
 
   private get dropped(): boolean {

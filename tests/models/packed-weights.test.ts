@@ -171,7 +171,7 @@ describe("packed encoder weights", () => {
     const want = new Float32Array(N * IN);
     backend.linearPacked(want, new Float32Array(N * OUT).fill(1), packedT, null, N, IN, OUT, "bf16");
     assert.deepEqual(bf16, want);
-    layer.dropFp32Weight();
+    assert.equal(layer.dropFp32Weight(), IN * OUT * 4, "the bytes freed");
     assert.equal(layer.weight.data.length, 0);
     assert.deepEqual(dX(true), want, "the same dX once the fp32 weight is gone");
     let d2 = 0, n2 = 0;

@@ -161,25 +161,20 @@ export class BertModel extends Module {
       this.engine.release();
     }
     this.packing = precision;
-    const backend = this.engine.backend;
     let packedBytes = 0;
     let freedBytes = 0;
     for (const l of linears) {
       l.pack(precision, l.recordedInputMax);
       l.recordInputs(false);
       packedBytes += l.packedBytes;
-      if (!options.dropFp32) continue;
-      const old = l.weight.data;
-      l.dropFp32Weight();
-      if (old instanceof Float32Array) backend.discard(old);
-      freedBytes += old.byteLength;
+      if (options.dropFp32) freedBytes += l.dropFp32Weight();
     }
     if (options.dropFp32) {
       for (const t of this.parameters()) {
         const old = t.data;
         if (old.length !== t.size) continue; // a dropped Linear weight
         t.storage.data = old.slice();
-        if (old instanceof Float32Array) backend.discard(old);
+        if (old instanceof Float32Array) this.engine.backend.discard(old);
       }
       this.fp32Dropped = true;
     }
